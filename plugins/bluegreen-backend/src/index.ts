@@ -1,1 +1,1 @@
-export {};
+export { bluegreenPlugin as default } from './plugin';

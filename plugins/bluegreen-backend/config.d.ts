@@ -1,0 +1,30 @@
+export interface Config {
+  /**
+   * The blue/green plugin. Clusters are NOT configured here: the plugin reads the same
+   * `kubernetes.clusterLocatorMethods` as the Backstage Kubernetes plugin (types `config` and
+   * `localKubectlProxy`), so a cluster is configured once for both.
+   */
+  bluegreen?: {
+    /**
+     * The `networking.istio.io` API version read from the clusters. `v1` needs Istio 1.22 or
+     * later; `v1beta1` (the default) is served by every Istio since 1.5.
+     */
+    istioApiVersion?: 'v1' | 'v1beta1' | 'v1alpha3';
+    /**
+     * How long a single read from a cluster may take before that cluster is reported as timed
+     * out, in seconds. Default 10.
+     */
+    clusterTimeoutSeconds?: number;
+    /**
+     * Whether to keep a watch-backed cache (informers) of the Istio objects, Services,
+     * Deployments and pods of each cluster. Default true. When false, every state request reads
+     * the entity's namespace directly from the cluster.
+     */
+    watchCache?: boolean;
+    /**
+     * How long an entity read from the catalog is reused before it is read again, in seconds.
+     * Annotations change rarely; a short reuse keeps the catalog off the hot path. Default 5.
+     */
+    entityCacheSeconds?: number;
+  };
+}

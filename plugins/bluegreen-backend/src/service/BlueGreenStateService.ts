@@ -1,0 +1,187 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_CLUSTER,
+  ANNOTATION_ISTIO_HOSTS,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  BlueGreenStateResponse,
+  ClusterBlueGreenState,
+  ExplainRequest,
+  ExplainResponse,
+  parseAnnotationList,
+} from '@internal/plugin-bluegreen-common';
+import {
+  ClusterObjects,
+  computeClusterState,
+  explainRequest,
+  selectForHosts,
+} from '../model';
+import { ClusterObjectSource } from './ClusterObjectSource';
+import { classifyClusterError } from './errors';
+
+/** What the state and explain endpoints need to know about an entity. */
+interface BlueGreenTarget {
+  entityRef: string;
+  hosts: string[];
+  namespace?: string;
+  sources: ClusterObjectSource[];
+}
+
+export interface BlueGreenStateServiceOptions {
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  sources: ClusterObjectSource[];
+  entityCacheMs: number;
+}
+
+/**
+ * Reads an entity's blue/green state from every cluster it lives in. Each cluster is read and
+ * modelled independently, so one failing cluster is reported in its own entry and never hides the
+ * others.
+ */
+export class BlueGreenStateService {
+  private readonly entityCache = new Map<
+    string,
+    { entity: Entity; expiresAt: number }
+  >();
+
+  constructor(private readonly options: BlueGreenStateServiceOptions) {}
+
+  async getState(entityRef: string): Promise<BlueGreenStateResponse> {
+    const target = await this.resolveTarget(entityRef);
+    const clusters = await Promise.all(
+      target.sources.map(source => this.clusterState(target, source)),
+    );
+    return { entityRef: target.entityRef, clusters };
+  }
+
+  async explain(request: ExplainRequest): Promise<ExplainResponse> {
+    const target = await this.resolveTarget(request.entityRef);
+    const sources = request.cluster
+      ? target.sources.filter(s => s.cluster.name === request.cluster)
+      : target.sources;
+    if (sources.length === 0) {
+      throw new InputError(
+        `cluster '${request.cluster}' is not one of this entity's clusters (${target.sources
+          .map(s => s.cluster.name)
+          .join(', ')})`,
+      );
+    }
+    const clusters = await Promise.all(
+      sources.map(async source => {
+        try {
+          const objects = await source.objectsIn(target.namespace);
+          return {
+            cluster: source.cluster.name,
+            ...explainRequest(request, objects),
+          };
+        } catch (e) {
+          return {
+            cluster: source.cluster.name,
+            virtualService: null,
+            matchedRule: null,
+            skipped: [],
+            destinations: [],
+            error: classifyClusterError(e, source.cluster.name).toClusterError(),
+          };
+        }
+      }),
+    );
+    return { entityRef: target.entityRef, clusters };
+  }
+
+  private async clusterState(
+    target: BlueGreenTarget,
+    source: ClusterObjectSource,
+  ): Promise<ClusterBlueGreenState> {
+    const cluster = source.cluster.name;
+    let objects: ClusterObjects;
+    try {
+      objects = await source.objectsIn(target.namespace);
+    } catch (e) {
+      const error = classifyClusterError(e, cluster);
+      this.options.logger.warn(
+        `Blue/green state of ${target.entityRef}: ${error.message}`,
+      );
+      return {
+        cluster,
+        namespace: target.namespace ?? null,
+        colours: [],
+        splits: [],
+        activeColour: null,
+        routes: [],
+        findings: [],
+        resourceVersions: {},
+        fetchedAt: new Date().toISOString(),
+        error: error.toClusterError(),
+      };
+    }
+    const selected = selectForHosts(target.hosts, objects, target.namespace);
+    return {
+      cluster,
+      fetchedAt: new Date().toISOString(),
+      ...computeClusterState({
+        hosts: target.hosts,
+        namespace: target.namespace,
+        objects: selected,
+      }),
+    };
+  }
+
+  private async resolveTarget(entityRef: string): Promise<BlueGreenTarget> {
+    const entity = await this.getEntity(entityRef);
+    const ref = stringifyEntityRef(entity);
+    const annotations = entity.metadata.annotations ?? {};
+    const hosts = parseAnnotationList(annotations[ANNOTATION_ISTIO_HOSTS]);
+    if (hosts.length === 0) {
+      throw new InputError(
+        `${ref} has no '${ANNOTATION_ISTIO_HOSTS}' annotation: add it to the entity's catalog-info.yaml with the host(s) users reach the service by, e.g. '${ANNOTATION_ISTIO_HOSTS}: myapp.example.com'`,
+      );
+    }
+    const wanted = parseAnnotationList(annotations[ANNOTATION_CLUSTER]);
+    const sources = wanted.length
+      ? this.options.sources.filter(s => wanted.includes(s.cluster.name))
+      : this.options.sources;
+    if (sources.length === 0) {
+      const known = this.options.sources.map(s => s.cluster.name);
+      throw new InputError(
+        wanted.length
+          ? `${ref} asks for cluster(s) ${wanted.join(', ')} (annotation '${ANNOTATION_CLUSTER}') but the configured clusters are: ${known.join(', ') || 'none'}`
+          : 'No clusters are configured: add them under kubernetes.clusterLocatorMethods in app-config.yaml',
+      );
+    }
+    return {
+      entityRef: ref,
+      hosts,
+      namespace: annotations[ANNOTATION_KUBERNETES_NAMESPACE] || undefined,
+      sources,
+    };
+  }
+
+  /**
+   * The plugin reads the catalog with its own credentials: whether the caller may see this entity's
+   * state is decided by the permission check in the router, not by catalog visibility.
+   */
+  private async getEntity(entityRef: string): Promise<Entity> {
+    const now = Date.now();
+    const cached = this.entityCache.get(entityRef);
+    if (cached && cached.expiresAt > now) {
+      return cached.entity;
+    }
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+    });
+    if (!entity) {
+      this.entityCache.delete(entityRef);
+      throw new NotFoundError(`No catalog entity ${entityRef}`);
+    }
+    this.entityCache.set(entityRef, {
+      entity,
+      expiresAt: now + this.options.entityCacheMs,
+    });
+    return entity;
+  }
+}

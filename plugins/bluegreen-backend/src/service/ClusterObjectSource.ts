@@ -1,0 +1,266 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  Informer,
+  KubeConfig,
+  KubernetesListObject,
+  KubernetesObject,
+  ObjectCache,
+  makeInformer,
+} from '@kubernetes/client-node';
+import { ClusterObjects } from '../model';
+import { ClusterDetails, kubeConfigFor } from './clusters';
+import { ClusterReadError, classifyClusterError } from './errors';
+
+type ResourceKey = keyof ClusterObjects;
+
+/** How one resource type is listed: across the cluster (for the watch) or in one namespace. */
+interface ResourceAccess {
+  key: ResourceKey;
+  watchPath: string;
+  listAll(): Promise<KubernetesListObject<KubernetesObject>>;
+  listIn(namespace: string): Promise<KubernetesListObject<KubernetesObject>>;
+}
+
+const ISTIO_GROUP = 'networking.istio.io';
+const ISTIO_PLURALS: Array<[ResourceKey, string]> = [
+  ['virtualServices', 'virtualservices'],
+  ['destinationRules', 'destinationrules'],
+  ['gateways', 'gateways'],
+];
+
+function resourceAccesses(
+  kc: KubeConfig,
+  istioApiVersion: string,
+): ResourceAccess[] {
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const istio = ISTIO_PLURALS.map(
+    ([key, plural]): ResourceAccess => ({
+      key,
+      watchPath: `/apis/${ISTIO_GROUP}/${istioApiVersion}/${plural}`,
+      listAll: () =>
+        custom.listClusterCustomObject({
+          group: ISTIO_GROUP,
+          version: istioApiVersion,
+          plural,
+        }),
+      listIn: namespace =>
+        custom.listNamespacedCustomObject({
+          group: ISTIO_GROUP,
+          version: istioApiVersion,
+          namespace,
+          plural,
+        }),
+    }),
+  );
+  return [
+    ...istio,
+    {
+      key: 'services',
+      watchPath: '/api/v1/services',
+      listAll: () => core.listServiceForAllNamespaces(),
+      listIn: namespace => core.listNamespacedService({ namespace }),
+    },
+    {
+      key: 'deployments',
+      watchPath: '/apis/apps/v1/deployments',
+      listAll: () => apps.listDeploymentForAllNamespaces(),
+      listIn: namespace => apps.listNamespacedDeployment({ namespace }),
+    },
+    {
+      key: 'pods',
+      watchPath: '/api/v1/pods',
+      listAll: () => core.listPodForAllNamespaces(),
+      listIn: namespace => core.listNamespacedPod({ namespace }),
+    },
+  ];
+}
+
+interface WatchedResource {
+  access: ResourceAccess;
+  informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+  synced: boolean;
+  restartTimer?: NodeJS.Timeout;
+  failures: number;
+}
+
+export interface ClusterObjectSourceOptions {
+  istioApiVersion: string;
+  timeoutMs: number;
+  /** Keep informers (list once, then watch) instead of reading on every request. */
+  watch: boolean;
+  logger: LoggerService;
+}
+
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/**
+ * The objects of one cluster that the blue/green model needs. With `watch` on, every resource type
+ * is held by an informer, so a state request costs no cluster request at steady state; until an
+ * informer has listed and is watching (at start, or after its watch failed), the namespace the
+ * request asks about is read directly, so answers are never served from a cache that is not live.
+ */
+export class ClusterObjectSource {
+  readonly cluster: ClusterDetails;
+  private readonly accesses: ResourceAccess[];
+  private readonly kc: KubeConfig;
+  private watched?: WatchedResource[];
+  private closed = false;
+
+  constructor(
+    cluster: ClusterDetails,
+    private readonly options: ClusterObjectSourceOptions,
+  ) {
+    this.cluster = cluster;
+    this.kc = kubeConfigFor(cluster);
+    this.accesses = resourceAccesses(this.kc, options.istioApiVersion);
+  }
+
+  /** True when every resource type is served from a live watch. */
+  isLive(): boolean {
+    return !!this.watched && this.watched.every(w => w.synced);
+  }
+
+  /**
+   * The objects in `namespace`, or in every namespace when it is not given. Without a namespace
+   * and without a live cache this waits for the informers, since reading a whole cluster per
+   * request is exactly what the cache exists to avoid.
+   */
+  async objectsIn(namespace?: string): Promise<ClusterObjects> {
+    if (this.options.watch) {
+      this.startWatching();
+      if (this.isLive()) {
+        return this.fromCache(namespace);
+      }
+      if (!namespace) {
+        await this.withTimeout(this.waitUntilLive(), 'waiting for the watch');
+        return this.fromCache(namespace);
+      }
+    }
+    if (!namespace) {
+      throw new ClusterReadError(
+        `cluster '${this.cluster.name}': the entity names no namespace (annotation backstage.io/kubernetes-namespace) and the watch cache is off; reading every namespace per request is refused`,
+        'unknown',
+      );
+    }
+    return this.readNamespace(namespace);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.watched ?? []) {
+      clearTimeout(w.restartTimer);
+      await w.informer.stop();
+    }
+  }
+
+  private fromCache(namespace?: string): ClusterObjects {
+    const objects = {} as Record<ResourceKey, KubernetesObject[]>;
+    for (const w of this.watched!) {
+      objects[w.access.key] = [...w.informer.list(namespace)];
+    }
+    return objects as unknown as ClusterObjects;
+  }
+
+  private async readNamespace(namespace: string): Promise<ClusterObjects> {
+    const lists = await this.withTimeout(
+      Promise.all(this.accesses.map(a => a.listIn(namespace))),
+      `reading namespace '${namespace}'`,
+    );
+    const objects = {} as Record<ResourceKey, KubernetesObject[]>;
+    this.accesses.forEach((a, i) => {
+      objects[a.key] = lists[i].items ?? [];
+    });
+    return objects as unknown as ClusterObjects;
+  }
+
+  private startWatching() {
+    if (this.watched) {
+      return;
+    }
+    this.watched = this.accesses.map(access => {
+      const informer = makeInformer(this.kc, access.watchPath, access.listAll);
+      const watched: WatchedResource = {
+        access,
+        informer,
+        synced: false,
+        failures: 0,
+      };
+      informer.on('error', err => this.onWatchError(watched, err));
+      this.startInformer(watched);
+      return watched;
+    });
+  }
+
+  private startInformer(w: WatchedResource) {
+    if (this.closed) {
+      return;
+    }
+    let failedDuringStart = false;
+    const onStartError = () => {
+      failedDuringStart = true;
+    };
+    w.informer.on('error', onStartError);
+    w.informer
+      .start()
+      .then(() => {
+        if (!failedDuringStart && !this.closed) {
+          w.synced = true;
+          w.failures = 0;
+        }
+      })
+      .catch(err => this.onWatchError(w, err))
+      .finally(() => w.informer.off('error', onStartError));
+  }
+
+  /** A failed list or watch stops the informer: restart it with a growing delay. */
+  private onWatchError(w: WatchedResource, err: unknown) {
+    w.synced = false;
+    if (this.closed || w.restartTimer) {
+      return;
+    }
+    w.failures += 1;
+    const delay = Math.min(500 * 2 ** (w.failures - 1), MAX_RESTART_DELAY_MS);
+    this.options.logger.warn(
+      `Watch of ${w.access.watchPath} on cluster '${this.cluster.name}' failed (${classifyClusterError(err).message}); restarting in ${delay} ms`,
+    );
+    w.restartTimer = setTimeout(() => {
+      w.restartTimer = undefined;
+      this.startInformer(w);
+    }, delay);
+    w.restartTimer.unref?.();
+  }
+
+  private async waitUntilLive(): Promise<void> {
+    while (!this.isLive()) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  }
+
+  private async withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ClusterReadError(
+              `cluster '${this.cluster.name}' did not answer within ${this.options.timeoutMs} ms (${what})`,
+              'timeout',
+            ),
+          ),
+        this.options.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([promise, timeout]);
+    } catch (e) {
+      throw classifyClusterError(e, this.cluster.name);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { Config } from '@backstage/config';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** A cluster the plugin can read, resolved from the Kubernetes plugin's configuration. */
+export interface ClusterDetails {
+  name: string;
+  url: string;
+  /** Bearer token of a service account; never sent to the frontend. */
+  serviceAccountToken?: string;
+  caData?: string;
+  caFile?: string;
+  skipTLSVerify: boolean;
+}
+
+/**
+ * Reads `kubernetes.clusterLocatorMethods` the way the Kubernetes plugin does, for the locator
+ * types whose clusters are known from configuration alone.
+ */
+export function readClusterDetails(config: Config): ClusterDetails[] {
+  const methods =
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  const clusters: ClusterDetails[] = [];
+  for (const method of methods) {
+    const type = method.getString('type');
+    if (type === 'config') {
+      for (const c of method.getOptionalConfigArray('clusters') ?? []) {
+        const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
+        clusters.push({
+          name: c.getString('name'),
+          url: c.getString('url'),
+          serviceAccountToken:
+            authProvider === 'serviceAccount'
+              ? c.getOptionalString('serviceAccountToken')
+              : undefined,
+          caData: c.getOptionalString('caData'),
+          caFile: c.getOptionalString('caFile'),
+          skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+        });
+      }
+    } else if (type === 'localKubectlProxy') {
+      clusters.push({
+        name: 'local',
+        url: 'http://localhost:8001',
+        skipTLSVerify: true,
+      });
+    }
+  }
+  const seen = new Set<string>();
+  for (const c of clusters) {
+    if (seen.has(c.name)) {
+      throw new Error(
+        `kubernetes.clusterLocatorMethods names the cluster '${c.name}' twice; cluster names must be unique`,
+      );
+    }
+    seen.add(c.name);
+  }
+  return clusters;
+}
+
+export function kubeConfigFor(cluster: ClusterDetails): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: cluster.name,
+        server: cluster.url,
+        caData: cluster.caData,
+        caFile: cluster.caFile,
+        skipTLSVerify: cluster.skipTLSVerify,
+      },
+    ],
+    users: [{ name: 'bluegreen', token: cluster.serviceAccountToken }],
+    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'bluegreen' }],
+    currentContext: cluster.name,
+  });
+  return kc;
+}

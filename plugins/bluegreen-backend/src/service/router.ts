@@ -1,0 +1,102 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { bluegreenStateReadPermission } from '@internal/plugin-bluegreen-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { BlueGreenStateService } from './BlueGreenStateService';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  state: BlueGreenStateService;
+}
+
+const entityRefSchema = z
+  .string({ required_error: 'entityRef is required' })
+  .min(1, 'entityRef is required')
+  .transform((value, ctx) => {
+    try {
+      return stringifyEntityRef(
+        parseEntityRef(value, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        }),
+      );
+    } catch (e) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `'${value}' is not an entity reference; expected kind:namespace/name, e.g. component:default/pii-demo`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const labelsSchema = z.record(z.string());
+
+const explainSchema = z
+  .object({
+    entityRef: entityRefSchema,
+    host: z.string().min(1, 'host is required'),
+    path: z.string().startsWith('/', 'path must start with /').optional(),
+    headers: labelsSchema.optional(),
+    sourceLabels: labelsSchema.optional(),
+    gateway: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    cluster: z.string().min(1).optional(),
+  })
+  .strict();
+
+function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map(i => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
+      .join('; ');
+    throw new InputError(`Invalid request: ${issues}`);
+  }
+  return result.data;
+}
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, state } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  async function authorizeRead(req: express.Request, entityRef: string) {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission: bluegreenStateReadPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not read the blue/green state of ${entityRef} (permission ${bluegreenStateReadPermission.name})`,
+      );
+    }
+  }
+
+  router.get('/state', async (req, res) => {
+    const { entityRef } = parse(
+      z.object({ entityRef: entityRefSchema }),
+      req.query,
+    );
+    await authorizeRead(req, entityRef);
+    res.json(await state.getState(entityRef));
+  });
+
+  router.post('/explain', async (req, res) => {
+    const request = parse(explainSchema, req.body);
+    await authorizeRead(req, request.entityRef);
+    res.json(await state.explain(request));
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh clone: type check, every package's Jest tests (unit, router,
+# integration against the Kubernetes API test server, kubectl fidelity), then the browser tests in
+# Chromium. Ends with one line summed over every runner: "N passed, N failed".
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+bash scripts/install.sh || exit 1
+bash scripts/install-test-tools.sh || exit 1
+
+results="$ROOT/test-results"
+rm -rf "$results" && mkdir -p "$results"
+status=0
+
+echo "== type check"
+yarn tsc --noEmit || status=1
+
+echo "== jest"
+CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" || status=1
+
+echo "== browser tests"
+yarn workspace @internal/e2e test --results "$results/e2e.json" || status=1
+
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0;
+for (const f of process.argv.slice(1)) {
+  if (!fs.existsSync(f)) { failed += 1; console.error(`missing results: ${f}`); continue; }
+  const r = JSON.parse(fs.readFileSync(f, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
+' "$results/jest.json" "$results/e2e.json" || status=1
+exit $status

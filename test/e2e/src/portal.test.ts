@@ -1,0 +1,35 @@
+import { Browser } from 'playwright-core';
+import { launchBrowser, openPortal, screenshot } from './browser';
+
+describe('the demo portal', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lists the demo components after a guest sign-in', async () => {
+    const page = await openPortal(browser, '/');
+    for (const name of ['pii-demo', 'myapp', 'progressive-app']) {
+      await page.getByRole('link', { name, exact: true }).first().waitFor();
+    }
+    await screenshot(page, 'catalog');
+    await page.close();
+  });
+
+  it("shows the pii-demo web tier's blue and green pods on the Kubernetes tab", async () => {
+    const page = await openPortal(
+      browser,
+      '/catalog/default/component/pii-demo/kubernetes',
+    );
+    await page.getByText('demo', { exact: true }).first().waitFor();
+    await page.getByText(/httpd-server-blue/).first().waitFor();
+    await page.getByText(/httpd-server-green/).first().waitFor();
+    await screenshot(page, 'pii-demo-kubernetes');
+    await page.close();
+  });
+});

@@ -1,0 +1,41 @@
+import { startKubeTestServer } from '@internal/kube-test-server';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  REPO_ROOT,
+  e2eConfig,
+  startBackend,
+  waitForHttp,
+  writeStackInfo,
+} from './stack';
+
+const BACKEND_PORT = Number(process.env.E2E_BACKEND_PORT ?? 7017);
+
+export default async function globalSetup() {
+  const outputDir = path.join(REPO_ROOT, 'test-results', 'e2e');
+  fs.mkdirSync(outputDir, { recursive: true });
+  if (!fs.existsSync(path.join(REPO_ROOT, 'packages/app/dist/index.html'))) {
+    throw new Error(
+      'packages/app/dist is missing: build the frontend first (yarn workspace app build), as scripts/test.sh does',
+    );
+  }
+
+  const kube = await startKubeTestServer({ port: 0, control: true });
+  const configFile = path.join(os.tmpdir(), 'bluegreen-e2e-config.json');
+  fs.writeFileSync(
+    configFile,
+    e2eConfig({ port: BACKEND_PORT, kubeUrl: kube.url, kubeToken: kube.token }),
+  );
+  const backend = startBackend(configFile, path.join(outputDir, 'backend.log'));
+  (globalThis as any).__e2eStack = { kube, backend };
+
+  const baseUrl = `http://localhost:${BACKEND_PORT}`;
+  await waitForHttp(`${baseUrl}/.backstage/health/v1/readiness`, 180_000);
+  writeStackInfo({
+    baseUrl,
+    kubeUrl: kube.url,
+    kubeToken: kube.token,
+    outputDir,
+  });
+}

@@ -1,0 +1,105 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where the running stack can be reached; written by the global setup, read by the tests. */
+export interface StackInfo {
+  baseUrl: string;
+  kubeUrl: string;
+  kubeToken: string;
+  outputDir: string;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const STACK_FILE = path.join(os.tmpdir(), 'bluegreen-e2e-stack.json');
+
+export function writeStackInfo(info: StackInfo) {
+  fs.writeFileSync(STACK_FILE, JSON.stringify(info));
+}
+
+export function readStackInfo(): StackInfo {
+  return JSON.parse(fs.readFileSync(STACK_FILE, 'utf8'));
+}
+
+/** The config that points the demo's backend at this run's test server and ports. */
+export function e2eConfig(options: {
+  port: number;
+  kubeUrl: string;
+  kubeToken: string;
+}): string {
+  const base = `http://localhost:${options.port}`;
+  return JSON.stringify({
+    app: { baseUrl: base },
+    backend: {
+      baseUrl: base,
+      listen: { port: options.port },
+      cors: { origin: base },
+    },
+    kubernetes: {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: 'demo',
+              url: options.kubeUrl,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: options.kubeToken,
+              skipTLSVerify: true,
+              skipMetricsLookup: true,
+            },
+          ],
+        },
+      ],
+    },
+  });
+}
+
+/**
+ * Starts packages/backend as the demo does, with an extra config file on top of app-config.yaml.
+ * The backend also serves the built frontend (packages/app/dist) through the app plugin.
+ */
+export function startBackend(configFile: string, logFile: string): ChildProcess {
+  const log = fs.openSync(logFile, 'w');
+  return spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      'src/index.ts',
+      '--config',
+      path.join(REPO_ROOT, 'app-config.yaml'),
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: path.join(REPO_ROOT, 'packages/backend'),
+      env: { ...process.env, NODE_ENV: 'development' },
+      stdio: ['ignore', log, log],
+      detached: true,
+    },
+  );
+}
+
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  isReady: (status: number) => boolean = s => s === 200,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (isReady(res.status)) {
+        return;
+      }
+      last = `status ${res.status}`;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs} ms (${last})`);
+}
