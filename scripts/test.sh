@@ -19,7 +19,9 @@ echo "== jest"
 CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" || status=1
 
 echo "== browser tests"
-yarn workspace @internal/e2e test --results "$results/e2e.json" || status=1
+# The browser tests run the backend serving the built frontend, as a production portal would.
+yarn workspace app build || status=1
+yarn workspace @internal/e2e e2e --json --outputFile="$results/e2e.json" || status=1
 
 node -e '
 const fs = require("fs");

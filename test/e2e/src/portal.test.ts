@@ -26,7 +26,8 @@ describe('the demo portal', () => {
       browser,
       '/catalog/default/component/pii-demo/kubernetes',
     );
-    await page.getByText('demo', { exact: true }).first().waitFor();
+    // The cluster is a collapsed accordion until opened.
+    await page.getByText('demo', { exact: true }).first().click();
     await page.getByText(/httpd-server-blue/).first().waitFor();
     await page.getByText(/httpd-server-green/).first().waitFor();
     await screenshot(page, 'pii-demo-kubernetes');

@@ -23,26 +23,17 @@ export class KubeError extends Error {
   }
 
   toStatus(): JsonObject {
-    return failureStatus(this.code, this.reason, this.message, this.details);
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      ...(this.details && { details: this.details }),
+      code: this.code,
+    };
   }
-}
-
-export function failureStatus(
-  code: number,
-  reason: string,
-  message: string,
-  details?: StatusDetails,
-): JsonObject {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    ...(details && { details }),
-    code,
-  };
 }
 
 /** Reasons Kubernetes uses for a bare HTTP status, e.g. for an injected fault. */
@@ -100,7 +91,10 @@ export function conflict({ group, plural, name }: Target): KubeError {
   return new KubeError(
     409,
     'Conflict',
-    `Operation cannot be fulfilled on ${qualifiedName(group, plural)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    `Operation cannot be fulfilled on ${qualifiedName(
+      group,
+      plural,
+    )} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
     { name, group, kind: plural },
   );
 }

@@ -1,1 +1,8 @@
-export {};
+export { startKubeTestServer } from './server';
+export type { KubeTestServer, KubeTestServerOptions } from './server';
+export type { ControlApi, PodReadinessRequest } from './control';
+export type { Fault, RequestMatcher } from './faults';
+export { SCENARIOS_DIR, loadScenarios, parseManifests } from './seed';
+export { generateBlueGreenServices } from './generator';
+export type { BlueGreenServicesOptions } from './generator';
+export type { KubeObject, ObjectMeta } from './types';

@@ -43,3 +43,14 @@ export interface StoredObject extends KubeObject {
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface KubeList {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    resourceVersion: string;
+    continue?: string;
+    remainingItemCount?: number;
+  };
+  items: KubeObject[];
+}

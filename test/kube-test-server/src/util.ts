@@ -19,8 +19,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     const keysA = Object.keys(a).filter(k => a[k] !== undefined);
     const keysB = Object.keys(b).filter(k => b[k] !== undefined);
     return (
-      keysA.length === keysB.length &&
-      keysA.every(k => deepEqual(a[k], b[k]))
+      keysA.length === keysB.length && keysA.every(k => deepEqual(a[k], b[k]))
     );
   }
   return false;
@@ -75,7 +74,10 @@ const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** Maps each character onto the safe alphabet, as `rand.SafeEncodeString` does in Kubernetes. */
 export function safeEncode(text: string): string {
-  return Array.from(text, c => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+  return Array.from(
+    text,
+    c => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length],
+  ).join('');
 }
 
 export function randomSuffix(length = 5): string {
@@ -84,4 +86,16 @@ export function randomSuffix(length = 5): string {
     suffix += SAFE_ALPHABET[Math.floor(Math.random() * SAFE_ALPHABET.length)];
   }
   return suffix;
+}
+
+/** Hands out addresses in a /16, e.g. cluster IPs from 10.96.0.0/16. */
+export class AddressPool {
+  private next = 1;
+
+  constructor(private readonly prefix: string) {}
+
+  allocate(): string {
+    const n = this.next++;
+    return `${this.prefix}.${Math.floor(n / 254) % 256}.${(n % 254) + 1}`;
+  }
 }

@@ -76,7 +76,7 @@ export class BlueGreenStateService {
           const objects = await source.objectsIn(target.namespace);
           return {
             cluster: source.cluster.name,
-            ...explainRequest(request, objects),
+            ...explainRequest(request, objects, target.namespace),
           };
         } catch (e) {
           return {

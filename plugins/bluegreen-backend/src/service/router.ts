@@ -83,6 +83,11 @@ export async function createRouter(
     }
   }
 
+  // Authenticated like every route here, and does nothing else: the floor the benchmark compares to.
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
   router.get('/state', async (req, res) => {
     const { entityRef } = parse(
       z.object({ entityRef: entityRefSchema }),

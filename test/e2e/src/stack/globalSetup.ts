@@ -1,4 +1,4 @@
-import { startKubeTestServer } from '@internal/kube-test-server';
+import { SCENARIOS_DIR, startKubeTestServer } from '@internal/kube-test-server';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,11 @@ export default async function globalSetup() {
     );
   }
 
-  const kube = await startKubeTestServer({ port: 0, control: true });
+  const kube = await startKubeTestServer({
+    port: 0,
+    control: true,
+    scenarioDirs: [SCENARIOS_DIR],
+  });
   const configFile = path.join(os.tmpdir(), 'bluegreen-e2e-config.json');
   fs.writeFileSync(
     configFile,

@@ -27,6 +27,8 @@ export function e2eConfig(options: {
   port: number;
   kubeUrl: string;
   kubeToken: string;
+  /** A static token the backend accepts from scripts (benchmarks), as service principal. */
+  staticToken?: string;
 }): string {
   const base = `http://localhost:${options.port}`;
   return JSON.stringify({
@@ -35,6 +37,16 @@ export function e2eConfig(options: {
       baseUrl: base,
       listen: { port: options.port },
       cors: { origin: base },
+      ...(options.staticToken && {
+        auth: {
+          externalAccess: [
+            {
+              type: 'static',
+              options: { token: options.staticToken, subject: 'bench' },
+            },
+          ],
+        },
+      }),
     },
     kubernetes: {
       clusterLocatorMethods: [

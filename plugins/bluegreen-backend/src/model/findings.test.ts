@@ -1,0 +1,218 @@
+import type { Finding, FindingCode } from '@internal/plugin-bluegreen-common';
+import { ClusterObjects } from './istio';
+import { computeClusterState } from './state';
+import { vsNamed } from './__fixtures__/objects';
+import {
+  MYAPP_HOSTS,
+  PII_HOSTS,
+  myapp,
+  piiDemo,
+} from './__fixtures__/scenarios';
+
+function findings(objects: ClusterObjects, hosts: string[]): Finding[] {
+  return computeClusterState({ hosts, objects }).findings;
+}
+
+/** myapp with its single weighted rule changed. */
+function myappWith(change: (objects: ClusterObjects) => void): Finding[] {
+  const objects = myapp();
+  change(objects);
+  return findings(objects, MYAPP_HOSTS);
+}
+
+function piiWith(change: (objects: ClusterObjects) => void): Finding[] {
+  const objects = piiDemo();
+  change(objects);
+  return findings(objects, PII_HOSTS);
+}
+
+const myappRule = (objects: ClusterObjects) =>
+  vsNamed(objects, 'myapp').spec.http![0];
+
+const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
+  [
+    'subset-not-found',
+    'error',
+    () => myappWith(o => (myappRule(o).route![1].destination.subset = 'v3')),
+    'VirtualService/default/myapp',
+  ],
+  [
+    'destination-rule-missing',
+    'error',
+    () => myappWith(o => (o.destinationRules = [])),
+    'VirtualService/default/myapp',
+  ],
+  [
+    'subset-no-pods',
+    'error',
+    () =>
+      myappWith(
+        o =>
+          (o.pods = o.pods.filter(p => p.metadata?.labels?.version !== 'v2')),
+      ),
+    'DestinationRule/default/myapp',
+  ],
+  [
+    'subset-no-ready-pods',
+    'error',
+    () =>
+      myappWith(o =>
+        o.pods.forEach(p => (p.status!.conditions![0].status = 'False')),
+      ),
+    'DestinationRule/default/myapp',
+  ],
+  [
+    'subset-overlap',
+    'error',
+    () =>
+      myappWith(
+        o => (o.destinationRules[0].spec.subsets![0].labels = { app: 'myapp' }),
+      ),
+    'DestinationRule/default/myapp',
+  ],
+  [
+    'source-labels-without-mesh',
+    'error',
+    () =>
+      piiWith(
+        o => (vsNamed(o, 'httpd-server').spec.gateways = ['pii-demo-gateway']),
+      ),
+    'VirtualService/pii-demo/httpd-server',
+  ],
+  [
+    'missing-mesh-affinity',
+    'warning',
+    () => piiWith(o => vsNamed(o, 'mysql-server').spec.tcp!.pop()),
+    'VirtualService/pii-demo/mysql-server',
+  ],
+  [
+    'tier-affinity-mismatch',
+    'error',
+    () =>
+      piiWith(
+        o =>
+          (vsNamed(o, 'mysql-server').spec.tcp = [
+            { route: [{ destination: { host: 'mysql-server' } }] },
+          ]),
+      ),
+    'VirtualService/pii-demo/mysql-server',
+  ],
+  [
+    'host-not-in-gateway',
+    'error',
+    () =>
+      piiWith(
+        o => (o.gateways[0].spec.servers![0].hosts = ['pii-demo.apps.hl.test']),
+      ),
+    'Gateway/pii-demo/pii-demo-gateway',
+  ],
+  [
+    'port-name-unprefixed',
+    'warning',
+    () => myappWith(o => (o.services[0].spec!.ports![0].name = 'web')),
+    'Service/default/myapp',
+  ],
+  [
+    'port-named-mysql',
+    'warning',
+    () => piiWith(o => (o.services[1].spec!.ports![0].name = 'mysql')),
+    'Service/pii-demo/mysql-server',
+  ],
+  [
+    'negative-weight',
+    'error',
+    () =>
+      myappWith(o =>
+        myappRule(o).route!.forEach((r, i) => (r.weight = [-10, 110][i])),
+      ),
+    'VirtualService/default/myapp',
+  ],
+  [
+    'all-zero-weights',
+    'error',
+    () => myappWith(o => myappRule(o).route!.forEach(r => (r.weight = 0))),
+    'VirtualService/default/myapp',
+  ],
+  [
+    'weights-not-100',
+    'warning',
+    () => myappWith(o => myappRule(o).route!.forEach(r => (r.weight = 60))),
+    'VirtualService/default/myapp',
+  ],
+  [
+    'unreachable-rule',
+    'warning',
+    () =>
+      myappWith(o =>
+        vsNamed(o, 'myapp').spec.http!.push({
+          match: [{ uri: { prefix: '/beta' } }],
+          route: [{ destination: { host: 'myapp', subset: 'v2' } }],
+        }),
+      ),
+    'VirtualService/default/myapp',
+  ],
+];
+
+describe('findings', () => {
+  it.each(cases)('%s (%s)', (code, severity, build, resource) => {
+    const found = build().filter(f => f.code === code);
+    expect(found.length).toBeGreaterThan(0);
+    const [first] = found;
+    expect(first.severity).toBe(severity);
+    expect(
+      `${first.resource.kind}/${first.resource.namespace}/${first.resource.name}`,
+    ).toBe(resource);
+    expect(first.message.length).toBeGreaterThan(20);
+    expect(first.fix.length).toBeGreaterThan(20);
+  });
+
+  it('covers every finding code', () => {
+    expect(new Set(cases.map(([code]) => code)).size).toBe(15);
+  });
+
+  it('explains concretely what to change', () => {
+    const [notFound] = myappWith(
+      o => (myappRule(o).route![1].destination.subset = 'v3'),
+    );
+    expect(notFound.message).toBe(
+      "http[0] of VirtualService default/myapp routes to subset 'v3' of myapp, which DestinationRule default/myapp does not define (it has: v1, v2); those requests fail with 503.",
+    );
+    expect(notFound.fix).toContain("Add subset 'v3'");
+
+    const [notHundred] = myappWith(o =>
+      myappRule(o).route!.forEach((r, i) => (r.weight = [90, 30][i])),
+    );
+    expect(notHundred.fix).toBe(
+      'Set weights that add up to 100, keeping the proportions: myapp subset v1: 75, myapp subset v2: 25.',
+    );
+  });
+
+  it('says where unpaired in-mesh traffic falls through to', () => {
+    const [missing] = piiWith(o => vsNamed(o, 'mysql-server').spec.tcp!.pop());
+    expect(missing.message).toContain("callers of colour 'green'");
+    expect(missing.message).toContain('round robin');
+    expect(missing.message).toContain('blue 50%, green 50%');
+  });
+
+  it('reports affinity that crosses colours', () => {
+    const crossed = piiWith(
+      o =>
+        (vsNamed(o, 'mysql-server').spec.tcp![1].route![0].destination.subset =
+          'blue'),
+    );
+    expect(crossed.map(f => f.code)).toEqual(['tier-affinity-mismatch']);
+    expect(crossed[0].message).toContain(
+      "callers of colour 'green' (version=green) to subset 'blue'",
+    );
+  });
+
+  it('reports a colour with no pods as a warning while it receives no traffic', () => {
+    const objects = myapp([100, 0]);
+    objects.pods = objects.pods.filter(
+      p => p.metadata?.labels?.version !== 'v2',
+    );
+    expect(
+      findings(objects, MYAPP_HOSTS).map(f => [f.code, f.severity]),
+    ).toEqual([['subset-no-pods', 'warning']]);
+  });
+});

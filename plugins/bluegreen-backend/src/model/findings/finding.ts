@@ -1,0 +1,29 @@
+import type { Finding, FindingCode } from '@internal/plugin-bluegreen-common';
+import { namespaceOf, qualifiedName } from '../mesh';
+import { Rule, ruleLabel } from '../rules';
+
+type Named = { metadata?: { name?: string; namespace?: string } };
+
+export function resource(kind: string, object: Named): Finding['resource'] {
+  return {
+    kind,
+    namespace: namespaceOf(object),
+    name: object.metadata?.name ?? '',
+  };
+}
+
+export function finding(
+  code: FindingCode,
+  severity: Finding['severity'],
+  kind: string,
+  object: Named,
+  message: string,
+  fix: string,
+): Finding {
+  return { code, severity, resource: resource(kind, object), message, fix };
+}
+
+/** `http[0] of VirtualService pii-demo/httpd-server` */
+export function ruleRef(rule: Rule): string {
+  return `${ruleLabel(rule)} of VirtualService ${qualifiedName(rule.vs)}`;
+}

@@ -1,0 +1,231 @@
+import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
+import { HostResolver, hostMatches, isWildcard, serviceFqdn } from './hosts';
+import {
+  ClusterObjects,
+  DestinationRule,
+  Gateway,
+  GatewayServer,
+  MESH,
+  Subset,
+  VirtualService,
+} from './istio';
+import { hasLabels } from './labels';
+
+const DEFAULT_NAMESPACE = 'default';
+
+export function namespaceOf(object: {
+  metadata?: { namespace?: string };
+}): string {
+  return object.metadata?.namespace ?? DEFAULT_NAMESPACE;
+}
+
+/** `namespace/name` */
+export function qualifiedName(object: {
+  metadata?: { name?: string; namespace?: string };
+}): string {
+  return `${namespaceOf(object)}/${object.metadata?.name ?? ''}`;
+}
+
+/**
+ * Gateway references are `mesh`, `name` (in the referring object's namespace) or `namespace/name`.
+ * Normalised references are `mesh` or `namespace/name`.
+ */
+export function normaliseGateway(ref: string, namespace: string): string {
+  return ref === MESH || ref.includes('/') ? ref : `${namespace}/${ref}`;
+}
+
+/** The reference as a VirtualService in `namespace` would write it. */
+export function displayGateway(ref: string, namespace: string): string {
+  return ref.startsWith(`${namespace}/`)
+    ? ref.slice(namespace.length + 1)
+    : ref;
+}
+
+/** Normalised gateways a VirtualService is bound to; none listed means the mesh only. */
+export function boundGateways(vs: VirtualService): string[] {
+  const gateways = vs.spec.gateways ?? [];
+  return gateways.length === 0
+    ? [MESH]
+    : gateways.map(g => normaliseGateway(g, namespaceOf(vs)));
+}
+
+/** Server hosts may carry a namespace prefix (`ns/host`, `./host`, `*\/host`). */
+function serverHosts(server: GatewayServer): string[] {
+  return server.hosts.map(host =>
+    host.slice(host.indexOf('/') + 1).toLowerCase(),
+  );
+}
+
+export function gatewayServes(gateway: Gateway, host: string): boolean {
+  return (gateway.spec.servers ?? []).some(server =>
+    serverHosts(server).some(pattern => hostMatches(pattern, host)),
+  );
+}
+
+function creationTime(vs: VirtualService): number {
+  const created = vs.metadata.creationTimestamp;
+  return created ? new Date(created).getTime() : Number.MAX_SAFE_INTEGER;
+}
+
+/** The cluster objects, indexed for the lookups routing needs. */
+export class Mesh {
+  readonly hosts: HostResolver;
+
+  constructor(readonly objects: ClusterObjects) {
+    this.hosts = new HostResolver(
+      new Set(
+        objects.services.map(s =>
+          serviceFqdn(s.metadata?.name ?? '', namespaceOf(s)),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * The Kubernetes Service a host written in `namespace` names; without a namespace, a short
+   * name may name a Service in any namespace.
+   */
+  serviceFor(host: string, namespace?: string): V1Service | undefined {
+    return this.objects.services.find(s => {
+      const fqdn = serviceFqdn(s.metadata?.name ?? '', namespaceOf(s));
+      return this.hosts.canonical(host, namespace ?? namespaceOf(s)) === fqdn;
+    });
+  }
+
+  /** The DestinationRule for a host written in `namespace`, preferring one in that namespace. */
+  destinationRuleFor(
+    host: string,
+    namespace: string,
+  ): DestinationRule | undefined {
+    const fqdn = this.hosts.canonical(host, namespace);
+    const rules = this.objects.destinationRules.filter(
+      dr => this.hosts.canonical(dr.spec.host, namespaceOf(dr)) === fqdn,
+    );
+    return rules.find(dr => namespaceOf(dr) === namespace) ?? rules[0];
+  }
+
+  subsetOf(
+    host: string,
+    namespace: string,
+    subset: string,
+  ): Subset | undefined {
+    return this.destinationRuleFor(host, namespace)?.spec.subsets?.find(
+      s => s.name === subset,
+    );
+  }
+
+  gateway(ref: string, namespace: string): Gateway | undefined {
+    return this.objects.gateways.find(
+      g => qualifiedName(g) === normaliseGateway(ref, namespace),
+    );
+  }
+
+  /** The pods behind a Service: same namespace, selected by its (non-empty) selector. */
+  podsOf(service: V1Service | undefined): V1Pod[] {
+    const selector = service?.spec?.selector;
+    if (!service || !selector || Object.keys(selector).length === 0) {
+      return [];
+    }
+    return this.objects.pods.filter(
+      pod =>
+        namespaceOf(pod) === namespaceOf(service) &&
+        hasLabels(pod.metadata?.labels, selector),
+    );
+  }
+
+  /** Deployments whose pods the Service selects. */
+  deploymentsOf(service: V1Service | undefined): V1Deployment[] {
+    const selector = service?.spec?.selector;
+    if (!service || !selector || Object.keys(selector).length === 0) {
+      return [];
+    }
+    return this.objects.deployments.filter(
+      d =>
+        namespaceOf(d) === namespaceOf(service) &&
+        hasLabels(d.spec?.template.metadata?.labels, selector),
+    );
+  }
+
+  /**
+   * The VirtualServices with a host covering `host`, in Istio's order of precedence: an exact host
+   * beats a wildcard, a longer wildcard a shorter one, an older VirtualService a newer one.
+   * A short `host` resolves in `namespace` when given, else in each VirtualService's namespace.
+   */
+  virtualServicesFor(host: string, namespace?: string): VirtualService[] {
+    return this.rankedCandidates(host, namespace).map(c => c.vs);
+  }
+
+  /**
+   * The VirtualServices whose host matches `host` most closely: the exact ones if any, else those
+   * with the longest wildcard. A catch-all (`*`) only counts when nothing closer exists.
+   */
+  closestVirtualServices(host: string, namespace?: string): VirtualService[] {
+    const ranked = this.rankedCandidates(host, namespace);
+    return ranked
+      .filter(c => c.specificity === ranked[0].specificity)
+      .map(c => c.vs);
+  }
+
+  /** The VirtualService that handles `host` for traffic entering at `gateway` (`mesh` or a gateway). */
+  virtualServiceFor(
+    host: string,
+    gateway: string,
+    namespace?: string,
+  ): VirtualService | undefined {
+    return this.virtualServicesFor(host, namespace).find(vs =>
+      boundGateways(vs).includes(
+        normaliseGateway(gateway, namespace ?? namespaceOf(vs)),
+      ),
+    );
+  }
+
+  private rankedCandidates(
+    host: string,
+    namespace?: string,
+  ): { vs: VirtualService; specificity: number }[] {
+    const candidates = this.objects.virtualServices.flatMap(vs => {
+      const fqdn = this.hosts.canonical(host, namespace ?? namespaceOf(vs));
+      const specificity = this.hostSpecificity(vs, fqdn);
+      return specificity > 0 ? [{ vs, specificity }] : [];
+    });
+    return candidates.sort(
+      (a, b) =>
+        b.specificity - a.specificity ||
+        creationTime(a.vs) - creationTime(b.vs) ||
+        qualifiedName(a.vs).localeCompare(qualifiedName(b.vs)),
+    );
+  }
+
+  /** 0 when no host of the VirtualService covers `fqdn`; higher for closer matches. */
+  private hostSpecificity(vs: VirtualService, fqdn: string): number {
+    const scores = (vs.spec.hosts ?? []).map(written => {
+      const pattern = this.hosts.canonical(written, namespaceOf(vs));
+      if (!hostMatches(pattern, fqdn)) {
+        return 0;
+      }
+      return isWildcard(pattern) ? pattern.length : Number.MAX_SAFE_INTEGER;
+    });
+    return Math.max(0, ...scores);
+  }
+
+  /**
+   * The port a request arrives on when the caller does not say: the port of the gateway server
+   * accepting the host, or the port of the Service when it has exactly one.
+   */
+  defaultPort(
+    host: string,
+    gateway: string,
+    namespace: string,
+  ): number | undefined {
+    if (gateway !== MESH) {
+      const servers = this.gateway(gateway, namespace)?.spec.servers ?? [];
+      const fqdn = this.hosts.canonical(host, namespace);
+      const server = servers.find(s =>
+        serverHosts(s).some(p => hostMatches(p, fqdn)),
+      );
+      return server?.port?.number;
+    }
+    const ports = this.serviceFor(host, namespace)?.spec?.ports ?? [];
+    return ports.length === 1 ? ports[0].port : undefined;
+  }
+}

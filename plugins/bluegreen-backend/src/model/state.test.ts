@@ -1,0 +1,228 @@
+import { computeClusterState } from './state';
+import { merge } from './__fixtures__/objects';
+import {
+  MYAPP_HOSTS,
+  PII_HOSTS,
+  PII_NAMESPACE,
+  PROGRESSIVE_HOSTS,
+  myapp,
+  piiDemo,
+  progressive,
+} from './__fixtures__/scenarios';
+
+const percents = (split: {
+  destinations: { colour: string | null; percent: number }[];
+}) => Object.fromEntries(split.destinations.map(d => [d.colour, d.percent]));
+
+describe('computeClusterState', () => {
+  describe('pii-demo: colour hosts, round robin, mesh and TCP affinity', () => {
+    const state = computeClusterState({
+      hosts: PII_HOSTS,
+      namespace: PII_NAMESPACE,
+      objects: piiDemo(),
+    });
+
+    it('groups both tiers of each colour and pins the colour hosts', () => {
+      expect(state.colours.map(c => c.name)).toEqual(['blue', 'green']);
+      const [blue, green] = state.colours;
+      expect(blue).toMatchObject({
+        service: 'httpd-server',
+        labels: { version: 'blue' },
+        hosts: ['pii-demo-blue.apps.hl.test'],
+        readyPods: 2,
+        totalPods: 2,
+      });
+      expect(blue.tiers.map(t => t.service)).toEqual([
+        'httpd-server',
+        'mysql-server',
+      ]);
+      expect(blue.workloads.map(w => [w.service, w.name, w.images])).toEqual([
+        ['httpd-server', 'httpd-server-blue', ['lisenet/httpd-pii-demo:0.2']],
+        ['mysql-server', 'mysql-server-blue', ['mysql:8.0']],
+      ]);
+      expect(green.hosts).toEqual(['pii-demo-green.apps.hl.test']);
+    });
+
+    it('splits the shared host round robin over ready pods', () => {
+      expect(state.splits).toHaveLength(1);
+      const [split] = state.splits;
+      expect(split).toMatchObject({
+        host: 'pii-demo.apps.hl.test',
+        mode: 'round-robin',
+        viaGateways: ['pii-demo-gateway'],
+        virtualService: 'pii-demo/httpd-server',
+        ruleIndex: 2,
+      });
+      expect(
+        split.destinations.every(
+          d => d.weight === null && d.service === 'httpd-server',
+        ),
+      ).toBe(true);
+      expect(percents(split)).toEqual({ blue: 50, green: 50 });
+      expect(state.activeColour).toBeNull();
+    });
+
+    it('classifies every rule', () => {
+      expect(
+        state.routes.map(r => [
+          r.virtualService,
+          r.protocol,
+          r.index,
+          r.classifications,
+        ]),
+      ).toEqual([
+        ['pii-demo/httpd-server', 'http', 0, ['colour-host', 'mesh-affinity']],
+        ['pii-demo/httpd-server', 'http', 1, ['colour-host', 'mesh-affinity']],
+        ['pii-demo/httpd-server', 'http', 2, ['shared-split']],
+        ['pii-demo/mysql-server', 'tcp', 0, ['tcp-affinity']],
+        ['pii-demo/mysql-server', 'tcp', 1, ['tcp-affinity']],
+      ]);
+      expect(state.routes[0].classification).toBe('colour-host');
+      expect(state.routes[0].description).toBe(
+        "host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway, or in-mesh callers labelled version=blue → httpd-server subset blue",
+      );
+      expect(state.routes[3].description).toBe(
+        'in-mesh callers labelled version=blue → mysql-server subset blue',
+      );
+    });
+
+    it('has no findings', () => {
+      expect(state.findings).toEqual([]);
+    });
+
+    it('is not disturbed by other applications in the cluster', () => {
+      const crowded = computeClusterState({
+        hosts: PII_HOSTS,
+        objects: merge(piiDemo(), myapp(), progressive()),
+      });
+      expect(crowded.splits).toEqual(state.splits);
+      expect(crowded.routes).toEqual(state.routes);
+      expect(crowded.findings).toEqual([]);
+    });
+
+    it('records the resource versions of the configuration it read', () => {
+      expect(Object.keys(state.resourceVersions).sort()).toEqual([
+        'Deployment/pii-demo/httpd-server-blue',
+        'Deployment/pii-demo/httpd-server-green',
+        'Deployment/pii-demo/mysql-server-blue',
+        'Deployment/pii-demo/mysql-server-green',
+        'DestinationRule/pii-demo/httpd-server',
+        'DestinationRule/pii-demo/mysql-server',
+        'Gateway/pii-demo/pii-demo-gateway',
+        'Service/pii-demo/httpd-server',
+        'Service/pii-demo/mysql-server',
+        'VirtualService/pii-demo/httpd-server',
+        'VirtualService/pii-demo/mysql-server',
+      ]);
+      expect(state.namespace).toBe(PII_NAMESPACE);
+    });
+
+    it('weighs round robin by ready pods per colour', () => {
+      const uneven = computeClusterState({
+        hosts: PII_HOSTS,
+        objects: piiDemo({ blue: 3, green: 1 }),
+      });
+      expect(percents(uneven.splits[0])).toEqual({ blue: 75, green: 25 });
+    });
+
+    it('makes the only colour with ready pods active', () => {
+      const objects = piiDemo();
+      objects.pods = objects.pods.filter(
+        p => p.metadata?.name !== 'httpd-server-green-0',
+      );
+      const state2 = computeClusterState({ hosts: PII_HOSTS, objects });
+      expect(percents(state2.splits[0])).toEqual({ blue: 100, green: 0 });
+      expect(state2.activeColour).toBe('blue');
+    });
+  });
+
+  describe('myapp: weighted switch', () => {
+    it('splits 50/50 by weight with no active colour', () => {
+      const state = computeClusterState({
+        hosts: MYAPP_HOSTS,
+        objects: myapp(),
+      });
+      expect(state.colours.map(c => c.name)).toEqual(['v1', 'v2']);
+      expect(state.splits).toEqual([
+        {
+          host: 'myapp.example.com',
+          mode: 'weighted',
+          destinations: [
+            { colour: 'v1', service: 'myapp', weight: 50, percent: 50 },
+            { colour: 'v2', service: 'myapp', weight: 50, percent: 50 },
+          ],
+          viaGateways: ['app-gateway'],
+          virtualService: 'default/myapp',
+          ruleIndex: 0,
+        },
+      ]);
+      expect(state.routes.map(r => r.classification)).toEqual(['shared-split']);
+      expect(state.activeColour).toBeNull();
+      expect(state.findings).toEqual([]);
+    });
+
+    it('makes v2 active after the 0/100 switch', () => {
+      const state = computeClusterState({
+        hosts: MYAPP_HOSTS,
+        objects: myapp([0, 100]),
+      });
+      expect(percents(state.splits[0])).toEqual({ v1: 0, v2: 100 });
+      expect(state.activeColour).toBe('v2');
+      expect(state.findings).toEqual([]);
+    });
+
+    it('reports a single-subset shared host as mode single', () => {
+      const objects = myapp();
+      objects.virtualServices[0].spec.http![0].route = [
+        { destination: { host: 'myapp', subset: 'v1' } },
+      ];
+      const state = computeClusterState({ hosts: MYAPP_HOSTS, objects });
+      expect(state.splits[0]).toMatchObject({
+        mode: 'single',
+        destinations: [{ colour: 'v1', percent: 100 }],
+      });
+      expect(state.activeColour).toBe('v1');
+    });
+  });
+
+  describe('progressive shift', () => {
+    it('splits 70/30', () => {
+      const state = computeClusterState({
+        hosts: PROGRESSIVE_HOSTS,
+        objects: progressive(),
+      });
+      expect(state.splits.map(percents)).toEqual([{ blue: 70, green: 30 }]);
+      expect(
+        state.colours.map(c => [
+          c.name,
+          c.readyPods,
+          c.workloads.map(w => w.name),
+        ]),
+      ).toEqual([
+        ['blue', 2, ['blue-app']],
+        ['green', 2, ['green-app']],
+      ]);
+      expect(state.activeColour).toBeNull();
+      expect(state.findings).toEqual([]);
+    });
+
+    it('names the active colour once a step reaches 100%', () => {
+      const state = computeClusterState({
+        hosts: PROGRESSIVE_HOSTS,
+        objects: progressive([0, 100]),
+      });
+      expect(state.activeColour).toBe('green');
+    });
+  });
+
+  it('supports three or more colours', () => {
+    const objects = progressive();
+    const dr = objects.destinationRules[0];
+    dr.spec.subsets = [
+      ...(dr.spec.subsets ?? []),
+      { name: 'canary', labels: { version: 'canary' } },
+    ];
+    const state = computeClusterState({ hosts: PROGRESSIVE_HOSTS, objects });
+    expect(state.colours.map(c => c.name)).toEqual(['blue', 'green', 'canary']);
+  });
+});

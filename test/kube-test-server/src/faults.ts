@@ -1,0 +1,107 @@
+/** Which requests a fault applies to. */
+export interface RequestMatcher {
+  /**
+   * A Kubernetes verb (get, list, watch, create, update, patch, delete) or an HTTP method
+   * (GET, POST, ...); any request when unset.
+   */
+  verb?: string;
+  /** A regular expression tested against the request path including its query string. */
+  path?: string | RegExp;
+}
+
+export type Fault = RequestMatcher & {
+  /** How many matching requests it affects; unset: latency applies until cleared, others once. */
+  count?: number;
+} & (
+    | { type: 'latency'; latencyMs: number }
+    | { type: 'error'; status: number; message?: string }
+    | { type: 'drop' }
+  );
+
+/** What to do to one request. */
+export interface FaultEffect {
+  latencyMs: number;
+  drop: boolean;
+  error?: { status: number; message?: string };
+}
+
+interface ActiveFault {
+  fault: Fault;
+  path?: RegExp;
+  remaining: number;
+}
+
+/** Test-only faults applied to incoming API requests, consumed as requests match them. */
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+
+  add(fault: Fault): void {
+    if (fault.type === 'latency' && !(fault.latencyMs >= 0)) {
+      throw new Error('a latency fault needs a non-negative latencyMs');
+    }
+    if (
+      fault.type === 'error' &&
+      !(fault.status >= 400 && fault.status <= 599)
+    ) {
+      throw new Error('an error fault needs a status between 400 and 599');
+    }
+    const path = fault.path === undefined ? undefined : new RegExp(fault.path);
+    const remaining = fault.count ?? (fault.type === 'latency' ? Infinity : 1);
+    this.faults.push({ fault, path, remaining });
+  }
+
+  list(): Fault[] {
+    return this.faults.map(({ fault, remaining }) => ({
+      ...fault,
+      ...(fault.path instanceof RegExp && { path: fault.path.source }),
+      ...(Number.isFinite(remaining) && { count: remaining }),
+    }));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** The combined effect of the faults matching this request; each match uses up one count. */
+  take(verb: string, method: string, path: string): FaultEffect {
+    const effect: FaultEffect = { latencyMs: 0, drop: false };
+    for (const active of this.faults) {
+      const { fault } = active;
+      const verbMatches =
+        !fault.verb ||
+        fault.verb === verb ||
+        fault.verb.toUpperCase() === method;
+      if (!verbMatches || (active.path && !active.path.test(path))) {
+        continue;
+      }
+      if (fault.type === 'latency') {
+        effect.latencyMs += fault.latencyMs;
+      } else if (fault.type === 'drop') {
+        effect.drop = true;
+      } else if (!effect.error) {
+        effect.error = { status: fault.status, message: fault.message };
+      }
+      active.remaining--;
+    }
+    this.faults = this.faults.filter(active => active.remaining > 0);
+    return effect;
+  }
+}
+
+/** Counts API requests by `<verb> <path>`, e.g. `list /api/v1/namespaces/myapp/pods`. */
+export class RequestCounter {
+  private counts = new Map<string, number>();
+
+  record(verb: string, path: string): void {
+    const key = `${verb} ${path}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}
