@@ -84,17 +84,16 @@ async function main() {
     // The catalog ingests the demo entities shortly after start.
     const [kind, rest] = entityRef.split(':');
     const [namespace, name] = rest.split('/');
-    await waitForHttp(
-      `${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
-      60_000,
-      s => s === 200 || s === 401,
-    );
-    const entityRes = await fetch(
-      `${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
-      { headers },
-    );
+    const entityUrl = `${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`;
+    let entityRes = await fetch(entityUrl, { headers });
+    for (let tries = 0; entityRes.status === 404 && tries < 120; tries++) {
+      await new Promise(r => setTimeout(r, 500));
+      entityRes = await fetch(entityUrl, { headers });
+    }
     if (!entityRes.ok) {
-      throw new Error(`catalog lookup of ${entityRef}: ${entityRes.status} ${await entityRes.text()}`);
+      throw new Error(
+        `catalog lookup of ${entityRef}: ${entityRes.status} ${await entityRes.text()}`,
+      );
     }
     const entity = await entityRes.json();
 

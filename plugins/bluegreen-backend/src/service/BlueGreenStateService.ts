@@ -14,6 +14,7 @@ import {
 } from '@internal/plugin-bluegreen-common';
 import {
   ClusterObjects,
+  ComputedClusterState,
   computeClusterState,
   explainRequest,
   selectForHosts,
@@ -28,6 +29,9 @@ interface BlueGreenTarget {
   namespace?: string;
   sources: ClusterObjectSource[];
 }
+
+/** How many computed cluster states are kept for reuse; the least recently computed go first. */
+const MAX_REUSED_STATES = 5_000;
 
 export interface BlueGreenStateServiceOptions {
   catalog: CatalogService;
@@ -46,6 +50,15 @@ export class BlueGreenStateService {
   private readonly entityCache = new Map<
     string,
     { entity: Entity; expiresAt: number }
+  >();
+
+  /**
+   * States computed from a live watch cache, reused until the cache's objects in that namespace
+   * change: the model is pure, so the same objects always give the same state.
+   */
+  private readonly computedStates = new Map<
+    string,
+    { version: string; state: ComputedClusterState }
   >();
 
   constructor(private readonly options: BlueGreenStateServiceOptions) {}
@@ -98,6 +111,22 @@ export class BlueGreenStateService {
     source: ClusterObjectSource,
   ): Promise<ClusterBlueGreenState> {
     const cluster = source.cluster.name;
+    const memoKey = [
+      target.entityRef,
+      cluster,
+      target.namespace ?? '',
+      ...target.hosts,
+    ].join('|');
+    const version = source.liveVersion(target.namespace);
+    const reusable = this.computedStates.get(memoKey);
+    if (version && reusable?.version === version) {
+      return {
+        cluster,
+        fetchedAt: new Date().toISOString(),
+        ...reusable.state,
+      };
+    }
+
     let objects: ClusterObjects;
     try {
       objects = await source.objectsIn(target.namespace);
@@ -120,15 +149,20 @@ export class BlueGreenStateService {
       };
     }
     const selected = selectForHosts(target.hosts, objects, target.namespace);
-    return {
-      cluster,
-      fetchedAt: new Date().toISOString(),
-      ...computeClusterState({
-        hosts: target.hosts,
-        namespace: target.namespace,
-        objects: selected,
-      }),
-    };
+    const state = computeClusterState({
+      hosts: target.hosts,
+      namespace: target.namespace,
+      objects: selected,
+    });
+    if (version) {
+      this.computedStates.delete(memoKey);
+      this.computedStates.set(memoKey, { version, state });
+      if (this.computedStates.size > MAX_REUSED_STATES) {
+        const oldest = this.computedStates.keys().next().value!;
+        this.computedStates.delete(oldest);
+      }
+    }
+    return { cluster, fetchedAt: new Date().toISOString(), ...state };
   }
 
   private async resolveTarget(entityRef: string): Promise<BlueGreenTarget> {

@@ -110,6 +110,10 @@ export class ClusterObjectSource {
   private readonly kc: KubeConfig;
   private watched?: WatchedResource[];
   private closed = false;
+  /** Bumped by every watch event and every (re)sync; see {@link liveVersion}. */
+  private changeSeq = 0;
+  private syncSeq = 0;
+  private readonly lastChangeByNamespace = new Map<string, number>();
 
   constructor(
     cluster: ClusterDetails,
@@ -123,6 +127,22 @@ export class ClusterObjectSource {
   /** True when every resource type is served from a live watch. */
   isLive(): boolean {
     return !!this.watched && this.watched.every(w => w.synced);
+  }
+
+  /**
+   * A token that stays the same for as long as the cached objects of `namespace` (every namespace
+   * when not given) stay the same, so results computed from them can be reused; undefined while
+   * the cache is not live. Read it before reading the objects: an event in between then only
+   * costs a recomputation, never a stale answer.
+   */
+  liveVersion(namespace?: string): string | undefined {
+    if (!this.isLive()) {
+      return undefined;
+    }
+    const change = namespace
+      ? this.lastChangeByNamespace.get(namespace) ?? 0
+      : this.changeSeq;
+    return `${this.syncSeq}.${change}`;
   }
 
   /**
@@ -191,6 +211,13 @@ export class ClusterObjectSource {
         failures: 0,
       };
       informer.on('error', err => this.onWatchError(watched, err));
+      informer.on('change', obj => {
+        this.changeSeq += 1;
+        const namespace = obj.metadata?.namespace;
+        if (namespace) {
+          this.lastChangeByNamespace.set(namespace, this.changeSeq);
+        }
+      });
       this.startInformer(watched);
       return watched;
     });
@@ -209,6 +236,8 @@ export class ClusterObjectSource {
       .start()
       .then(() => {
         if (!failedDuringStart && !this.closed) {
+          // A relist may have replaced objects without a change event for each.
+          this.syncSeq += 1;
           w.synced = true;
           w.failures = 0;
         }

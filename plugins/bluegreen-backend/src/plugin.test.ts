@@ -1,0 +1,441 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  BlueGreenStateResponse,
+  ClusterBlueGreenState,
+  ExplainResponse,
+} from '@internal/plugin-bluegreen-common';
+import {
+  KubeTestServer,
+  SCENARIOS_DIR,
+  startKubeTestServer,
+} from '@internal/kube-test-server';
+import { Server } from 'node:http';
+import request from 'supertest';
+import { bluegreenPlugin } from './plugin';
+
+/*
+ * The plugin as a Backstage backend runs it, reading the seeded scenarios from the Kubernetes API
+ * test server over real HTTP with @kubernetes/client-node, next to a second configured cluster that
+ * nothing listens on.
+ */
+
+function component(name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  };
+}
+
+const entities = [
+  component('pii-demo', {
+    'bluegreen/istio-hosts': 'pii-demo.apps.hl.test, mysql-server',
+    'backstage.io/kubernetes-namespace': 'pii-demo',
+  }),
+  component('myapp', {
+    'bluegreen/istio-hosts': 'myapp.example.com',
+    'backstage.io/kubernetes-namespace': 'myapp',
+    'bluegreen/cluster': 'demo',
+  }),
+  component('progressive-app', {
+    'bluegreen/istio-hosts': 'progressive.example.com',
+    'backstage.io/kubernetes-namespace': 'progressive',
+    'bluegreen/cluster': 'demo',
+  }),
+  component('no-istio', {}),
+  component('elsewhere', {
+    'bluegreen/istio-hosts': 'myapp.example.com',
+    'bluegreen/cluster': 'staging',
+  }),
+  component('nowhere', {
+    'bluegreen/istio-hosts': 'myapp.example.com',
+    'bluegreen/cluster': 'production',
+  }),
+];
+
+const percents = (state: ClusterBlueGreenState, host: string) =>
+  Object.fromEntries(
+    state.splits
+      .find(s => s.host === host)!
+      .destinations.map(d => [d.colour, d.percent]),
+  );
+
+async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value) || Date.now() > deadline) {
+      return value;
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+describe('bluegreen backend plugin against the Kubernetes API test server', () => {
+  let kube: KubeTestServer;
+  let server: Server;
+  let stopBackend: () => Promise<void>;
+
+  const state = async (entityRef: string) => {
+    const res = await request(server).get(
+      `/api/bluegreen/state?entityRef=${encodeURIComponent(entityRef)}`,
+    );
+    expect(res.status).toBe(200);
+    return res.body as BlueGreenStateResponse;
+  };
+  const demoState = async (entityRef: string) =>
+    (await state(entityRef)).clusters.find(c => c.cluster === 'demo')!;
+
+  const patchWeights = async (v1: number, v2: number) => {
+    const res = await fetch(
+      `${kube.url}/apis/networking.istio.io/v1beta1/namespaces/myapp/virtualservices/myapp`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${kube.token}`,
+          'content-type': 'application/json-patch+json',
+        },
+        body: JSON.stringify([
+          { op: 'replace', path: '/spec/http/0/route/0/weight', value: v1 },
+          { op: 'replace', path: '/spec/http/0/route/1/weight', value: v2 },
+        ]),
+      },
+    );
+    expect(res.status).toBe(200);
+  };
+
+  beforeAll(async () => {
+    kube = await startKubeTestServer({
+      scenarioDirs: [SCENARIOS_DIR],
+      watchWindow: 10,
+    });
+    const backend = await startTestBackend({
+      features: [
+        bluegreenPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: 'demo',
+                      url: kube.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: kube.token,
+                      skipTLSVerify: true,
+                    },
+                    {
+                      name: 'staging',
+                      url: 'http://127.0.0.1:9',
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: 'unused',
+                      skipTLSVerify: true,
+                    },
+                  ],
+                },
+              ],
+            },
+            bluegreen: { clusterTimeoutSeconds: 2 },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await kube?.close();
+  });
+
+  afterEach(async () => {
+    kube.clearFaults();
+    await patchWeights(50, 50);
+  });
+
+  describe('GET /state', () => {
+    it('reads pii-demo: two colours with their hosts, round robin on the shared host, affinity on both tiers, no findings', async () => {
+      const body = await state('component:default/pii-demo');
+      expect(body.entityRef).toBe('component:default/pii-demo');
+      expect(body.clusters.map(c => c.cluster)).toEqual(['demo', 'staging']);
+
+      const demo = body.clusters[0];
+      expect(demo.error).toBeUndefined();
+      expect(demo.namespace).toBe('pii-demo');
+      expect(demo.colours.map(c => [c.name, c.hosts])).toEqual([
+        ['blue', ['pii-demo-blue.apps.hl.test']],
+        ['green', ['pii-demo-green.apps.hl.test']],
+      ]);
+      expect(demo.colours.every(c => c.readyPods > 0)).toBe(true);
+      expect(demo.splits.map(s => [s.host, s.mode])).toEqual([
+        ['pii-demo.apps.hl.test', 'round-robin'],
+      ]);
+      expect(percents(demo, 'pii-demo.apps.hl.test')).toEqual({
+        blue: 50,
+        green: 50,
+      });
+      expect(demo.activeColour).toBeNull();
+      const kinds = demo.routes.flatMap(r => r.classifications);
+      expect(kinds).toEqual(
+        expect.arrayContaining(['mesh-affinity', 'tcp-affinity']),
+      );
+      expect(demo.findings).toEqual([]);
+      expect(
+        demo.resourceVersions['VirtualService/pii-demo/httpd-server'],
+      ).toMatch(/^\d+$/);
+    });
+
+    it('reports the unreachable cluster in its own entry without hiding the other', async () => {
+      const body = await state('component:default/pii-demo');
+      const staging = body.clusters.find(c => c.cluster === 'staging')!;
+      expect(staging.error).toMatchObject({ reason: 'unreachable' });
+      expect(staging.error!.message).toContain('staging');
+      expect(staging.colours).toEqual([]);
+      expect(
+        body.clusters.find(c => c.cluster === 'demo')!.colours,
+      ).toHaveLength(2);
+    });
+
+    it('reads myapp weighted 50/50 and the progressive service at 70/30', async () => {
+      const myapp = await state('component:default/myapp');
+      expect(myapp.clusters.map(c => c.cluster)).toEqual(['demo']);
+      expect(myapp.clusters[0].splits[0].mode).toBe('weighted');
+      expect(percents(myapp.clusters[0], 'myapp.example.com')).toEqual({
+        v1: 50,
+        v2: 50,
+      });
+      expect(myapp.clusters[0].activeColour).toBeNull();
+
+      const progressive = await demoState('component:default/progressive-app');
+      expect(percents(progressive, 'progressive.example.com')).toEqual({
+        blue: 70,
+        green: 30,
+      });
+    });
+
+    it('follows a change of weights in the cluster', async () => {
+      await demoState('component:default/myapp');
+      await patchWeights(0, 100);
+      const after = await eventually(
+        () => demoState('component:default/myapp'),
+        s => s.activeColour === 'v2',
+      );
+      expect(percents(after, 'myapp.example.com')).toEqual({ v1: 0, v2: 100 });
+    });
+
+    it('answers from the watch cache at steady state: no cluster request per state request', async () => {
+      await eventually(
+        () => demoState('component:default/myapp'),
+        () => true,
+      );
+      // Let every informer finish its initial list before counting.
+      await new Promise(r => setTimeout(r, 500));
+      kube.resetRequestCounts();
+      for (let i = 0; i < 20; i++) {
+        await demoState('component:default/myapp');
+      }
+      const counts = kube.requestCounts();
+      const reads = Object.entries(counts).filter(
+        ([k]) => !k.startsWith('watch'),
+      );
+      expect(reads).toEqual([]);
+    });
+
+    it('recovers from dropped watches while more changes happen than the server retains, back to a live cache', async () => {
+      await demoState('component:default/myapp');
+      // The restarts fail too, so more changes happen meanwhile than the server retains (watchWindow).
+      kube.injectFault({ type: 'drop', verb: 'watch', count: 3 });
+      expect(kube.closeWatches()).toBeGreaterThan(0);
+      for (let i = 0; i < 15; i++) {
+        await patchWeights(i, 100 - i);
+      }
+      await patchWeights(20, 80);
+
+      // While the watch is down, answers come from direct reads, so they are already current.
+      expect(
+        percents(
+          await demoState('component:default/myapp'),
+          'myapp.example.com',
+        ),
+      ).toEqual({ v1: 20, v2: 80 });
+
+      // Back to answering from the watch: no cluster reads, and it follows the next change.
+      const readsPerStateRequest = async () => {
+        kube.resetRequestCounts();
+        await demoState('component:default/myapp');
+        return Object.keys(kube.requestCounts()).filter(
+          k => !k.startsWith('watch'),
+        ).length;
+      };
+      expect(await eventually(readsPerStateRequest, n => n === 0, 20_000)).toBe(
+        0,
+      );
+      await patchWeights(30, 70);
+      const after = await eventually(
+        () => demoState('component:default/myapp'),
+        s => percents(s, 'myapp.example.com').v2 === 70,
+      );
+      expect(percents(after, 'myapp.example.com')).toEqual({ v1: 30, v2: 70 });
+      expect(await readsPerStateRequest()).toBe(0);
+    }, 30_000);
+
+    it('names the missing annotation for an entity without it', async () => {
+      const res = await request(server).get(
+        '/api/bluegreen/state?entityRef=component:default/no-istio',
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('bluegreen/istio-hosts');
+    });
+
+    it('answers 404 for an unknown entity and 400 for a malformed reference', async () => {
+      const unknown = await request(server).get(
+        '/api/bluegreen/state?entityRef=component:default/nope',
+      );
+      expect(unknown.status).toBe(404);
+      const malformed = await request(server).get(
+        '/api/bluegreen/state?entityRef=component:default/',
+      );
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.message).toContain('entityRef');
+      const missing = await request(server).get('/api/bluegreen/state');
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toContain('entityRef is required');
+    });
+  });
+
+  describe('POST /explain', () => {
+    const explain = async (body: object) => {
+      const res = await request(server)
+        .post('/api/bluegreen/explain')
+        .send({
+          entityRef: 'component:default/pii-demo',
+          cluster: 'demo',
+          ...body,
+        });
+      expect(res.status).toBe(200);
+      return (res.body as ExplainResponse).clusters[0];
+    };
+    const colours = (e: { destinations: { colour: string | null }[] }) =>
+      e.destinations.map(d => d.colour).sort();
+
+    it('sends the blue host through the gateway to blue', async () => {
+      const e = await explain({
+        host: 'pii-demo-blue.apps.hl.test',
+        gateway: 'pii-demo-gateway',
+      });
+      expect(e.matchedRule?.index).toBe(0);
+      expect(colours(e)).toEqual(['blue']);
+      expect(
+        e.destinations[0].pods.every(p => p.startsWith('httpd-server-blue')),
+      ).toBe(true);
+    });
+
+    it('keeps a green pod calling httpd-server in the mesh on green', async () => {
+      const e = await explain({
+        host: 'httpd-server',
+        sourceLabels: { app: 'httpd-server', version: 'green' },
+      });
+      expect(colours(e)).toEqual(['green']);
+      expect(e.skipped.map(s => s.index)).toEqual([0]);
+    });
+
+    it('spreads the shared host over both colours', async () => {
+      const e = await explain({
+        host: 'pii-demo.apps.hl.test',
+        gateway: 'pii-demo-gateway',
+      });
+      expect(e.matchedRule?.index).toBe(2);
+      expect(colours(e)).toEqual(['blue', 'green']);
+    });
+
+    it('refuses input that is not a request, naming the field', async () => {
+      const res = await request(server).post('/api/bluegreen/explain').send({
+        entityRef: 'component:default/pii-demo',
+        host: 'x',
+        port: 'eighty',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('port');
+    });
+
+    it('refuses a cluster the entity does not live in', async () => {
+      const res = await request(server).post('/api/bluegreen/explain').send({
+        entityRef: 'component:default/myapp',
+        host: 'myapp.example.com',
+        cluster: 'staging',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain("'staging'");
+    });
+  });
+
+  it('reads only the clusters that bluegreen/cluster names, and refuses one that is not configured', async () => {
+    const elsewhere = await state('component:default/elsewhere');
+    expect(elsewhere.clusters.map(c => c.cluster)).toEqual(['staging']);
+
+    const res = await request(server).get(
+      '/api/bluegreen/state?entityRef=component:default/nowhere',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('production');
+    expect(res.body.error.message).toContain('demo, staging');
+  });
+});
+
+describe('bluegreen backend plugin permissions', () => {
+  it('answers 403 when the policy denies bluegreen.state.read, before reading any cluster', async () => {
+    const kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
+    const backend = await startTestBackend({
+      features: [
+        bluegreenPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: 'demo',
+                      url: kube.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: kube.token,
+                      skipTLSVerify: true,
+                    },
+                  ],
+                },
+              ],
+            },
+            bluegreen: { watchCache: false },
+          },
+        }),
+      ],
+    });
+    try {
+      kube.resetRequestCounts();
+      const res = await request(backend.server).get(
+        '/api/bluegreen/state?entityRef=component:default/pii-demo',
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('bluegreen.state.read');
+      expect(kube.requestCounts()).toEqual({});
+    } finally {
+      await backend.stop();
+      await kube.close();
+    }
+  });
+});
