@@ -23,6 +23,11 @@ echo "== browser tests"
 yarn workspace app build || status=1
 yarn workspace @internal/e2e e2e --json --outputFile="$results/e2e.json" || status=1
 
+echo "== benchmark smoke (yarn bench:state --smoke)"
+# CI runs the state benchmark small, to keep it working; its full run is `yarn bench:state`.
+if yarn bench:state --smoke; then bench='{"numPassedTests":1,"numFailedTests":0}'; else bench='{"numPassedTests":0,"numFailedTests":1}'; status=1; fi
+echo "$bench" > "$results/bench.json"
+
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0;
@@ -34,5 +39,5 @@ for (const f of process.argv.slice(1)) {
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
-' "$results/jest.json" "$results/e2e.json" || status=1
+'' "$results/jest.json" "$results/e2e.json" "$results/bench.json" || status=1
 exit $status

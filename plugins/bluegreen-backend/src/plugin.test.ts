@@ -291,6 +291,28 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
       expect(await readsPerStateRequest()).toBe(0);
     }, 30_000);
 
+    it('answers a poller that already holds the current state with 304, and with the new state after a change', async () => {
+      const url = '/api/bluegreen/state?entityRef=component:default/myapp';
+      const first = await eventually(
+        () => request(server).get(url),
+        r => r.status === 200 && !!r.headers.etag,
+      );
+      const etag = first.headers.etag;
+      const again = await request(server).get(url).set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+
+      await patchWeights(40, 60);
+      const changed = await eventually(
+        () => request(server).get(url).set('If-None-Match', etag),
+        r => r.status === 200,
+      );
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(percents(changed.body.clusters[0], 'myapp.example.com')).toEqual({
+        v1: 40,
+        v2: 60,
+      });
+    });
+
     it('names the missing annotation for an entity without it', async () => {
       const res = await request(server).get(
         '/api/bluegreen/state?entityRef=component:default/no-istio',

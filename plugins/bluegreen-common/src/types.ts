@@ -60,7 +60,10 @@ export interface ClusterBlueGreenState {
    * keyed `Kind/namespace/name`, e.g. `VirtualService/pii-demo/httpd-server`.
    */
   resourceVersions: Record<string, string>;
-  /** ISO-8601 time the objects were read. */
+  /**
+   * ISO-8601 time the state was computed from the cluster's objects. With the watch cache, an
+   * unchanged state keeps its time: the objects have not changed since.
+   */
   fetchedAt: string;
   error?: ClusterError;
 }

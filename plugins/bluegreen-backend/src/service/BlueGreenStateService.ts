@@ -14,7 +14,6 @@ import {
 } from '@internal/plugin-bluegreen-common';
 import {
   ClusterObjects,
-  ComputedClusterState,
   computeClusterState,
   explainRequest,
   selectForHosts,
@@ -32,6 +31,17 @@ interface BlueGreenTarget {
 
 /** How many computed cluster states are kept for reuse; the least recently computed go first. */
 const MAX_REUSED_STATES = 5_000;
+
+/** An entity's state, and whether it can be told apart from the previous answer cheaply. */
+export interface StateSnapshot {
+  response: BlueGreenStateResponse;
+  /**
+   * Set when every cluster was read from a live watch cache: the same entity and version always
+   * come with the same response, whose `fetchedAt` is when the state was computed from the
+   * objects then in the cache.
+   */
+  version?: string;
+}
 
 export interface BlueGreenStateServiceOptions {
   catalog: CatalogService;
@@ -58,17 +68,26 @@ export class BlueGreenStateService {
    */
   private readonly computedStates = new Map<
     string,
-    { version: string; state: ComputedClusterState }
+    { version: string; state: ClusterBlueGreenState }
   >();
 
   constructor(private readonly options: BlueGreenStateServiceOptions) {}
 
-  async getState(entityRef: string): Promise<BlueGreenStateResponse> {
+  async getState(entityRef: string): Promise<StateSnapshot> {
     const target = await this.resolveTarget(entityRef);
-    const clusters = await Promise.all(
+    const results = await Promise.all(
       target.sources.map(source => this.clusterState(target, source)),
     );
-    return { entityRef: target.entityRef, clusters };
+    const versions = results.map(r => r.version);
+    return {
+      response: {
+        entityRef: target.entityRef,
+        clusters: results.map(r => r.state),
+      },
+      version: versions.every(Boolean)
+        ? [target.namespace ?? '', ...target.hosts, ...versions].join('|')
+        : undefined,
+    };
   }
 
   async explain(request: ExplainRequest): Promise<ExplainResponse> {
@@ -78,7 +97,9 @@ export class BlueGreenStateService {
       : target.sources;
     if (sources.length === 0) {
       throw new InputError(
-        `cluster '${request.cluster}' is not one of this entity's clusters (${target.sources
+        `cluster '${
+          request.cluster
+        }' is not one of this entity's clusters (${target.sources
           .map(s => s.cluster.name)
           .join(', ')})`,
       );
@@ -98,7 +119,10 @@ export class BlueGreenStateService {
             matchedRule: null,
             skipped: [],
             destinations: [],
-            error: classifyClusterError(e, source.cluster.name).toClusterError(),
+            error: classifyClusterError(
+              e,
+              source.cluster.name,
+            ).toClusterError(),
           };
         }
       }),
@@ -109,7 +133,7 @@ export class BlueGreenStateService {
   private async clusterState(
     target: BlueGreenTarget,
     source: ClusterObjectSource,
-  ): Promise<ClusterBlueGreenState> {
+  ): Promise<{ state: ClusterBlueGreenState; version?: string }> {
     const cluster = source.cluster.name;
     const memoKey = [
       target.entityRef,
@@ -120,11 +144,7 @@ export class BlueGreenStateService {
     const version = source.liveVersion(target.namespace);
     const reusable = this.computedStates.get(memoKey);
     if (version && reusable?.version === version) {
-      return {
-        cluster,
-        fetchedAt: new Date().toISOString(),
-        ...reusable.state,
-      };
+      return { state: reusable.state, version };
     }
 
     let objects: ClusterObjects;
@@ -135,7 +155,7 @@ export class BlueGreenStateService {
       this.options.logger.warn(
         `Blue/green state of ${target.entityRef}: ${error.message}`,
       );
-      return {
+      const state: ClusterBlueGreenState = {
         cluster,
         namespace: target.namespace ?? null,
         colours: [],
@@ -147,13 +167,18 @@ export class BlueGreenStateService {
         fetchedAt: new Date().toISOString(),
         error: error.toClusterError(),
       };
+      return { state };
     }
     const selected = selectForHosts(target.hosts, objects, target.namespace);
-    const state = computeClusterState({
-      hosts: target.hosts,
-      namespace: target.namespace,
-      objects: selected,
-    });
+    const state: ClusterBlueGreenState = {
+      cluster,
+      fetchedAt: new Date().toISOString(),
+      ...computeClusterState({
+        hosts: target.hosts,
+        namespace: target.namespace,
+        objects: selected,
+      }),
+    };
     if (version) {
       this.computedStates.delete(memoKey);
       this.computedStates.set(memoKey, { version, state });
@@ -162,7 +187,7 @@ export class BlueGreenStateService {
         this.computedStates.delete(oldest);
       }
     }
-    return { cluster, fetchedAt: new Date().toISOString(), ...state };
+    return { state, version };
   }
 
   private async resolveTarget(entityRef: string): Promise<BlueGreenTarget> {
@@ -183,7 +208,11 @@ export class BlueGreenStateService {
       const known = this.options.sources.map(s => s.cluster.name);
       throw new InputError(
         wanted.length
-          ? `${ref} asks for cluster(s) ${wanted.join(', ')} (annotation '${ANNOTATION_CLUSTER}') but the configured clusters are: ${known.join(', ') || 'none'}`
+          ? `${ref} asks for cluster(s) ${wanted.join(
+              ', ',
+            )} (annotation '${ANNOTATION_CLUSTER}') but the configured clusters are: ${
+              known.join(', ') || 'none'
+            }`
           : 'No clusters are configured: add them under kubernetes.clusterLocatorMethods in app-config.yaml',
       );
     }

@@ -255,7 +255,11 @@ export class ClusterObjectSource {
     w.failures += 1;
     const delay = Math.min(500 * 2 ** (w.failures - 1), MAX_RESTART_DELAY_MS);
     this.options.logger.warn(
-      `Watch of ${w.access.watchPath} on cluster '${this.cluster.name}' failed (${classifyClusterError(err).message}); restarting in ${delay} ms`,
+      `Watch of ${w.access.watchPath} on cluster '${
+        this.cluster.name
+      }' failed (${
+        classifyClusterError(err).message
+      }); restarting in ${delay} ms`,
     );
     w.restartTimer = setTimeout(() => {
       w.restartTimer = undefined;

@@ -24,7 +24,8 @@ export function readClusterDetails(config: Config): ClusterDetails[] {
     const type = method.getString('type');
     if (type === 'config') {
       for (const c of method.getOptionalConfigArray('clusters') ?? []) {
-        const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
+        const authProvider =
+          c.getOptionalString('authProvider') ?? 'serviceAccount';
         clusters.push({
           name: c.getString('name'),
           url: c.getString('url'),
@@ -70,7 +71,9 @@ export function kubeConfigFor(cluster: ClusterDetails): KubeConfig {
       },
     ],
     users: [{ name: 'bluegreen', token: cluster.serviceAccountToken }],
-    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'bluegreen' }],
+    contexts: [
+      { name: cluster.name, cluster: cluster.name, user: 'bluegreen' },
+    ],
     currentContext: cluster.name,
   });
   return kc;

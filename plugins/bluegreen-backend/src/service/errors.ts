@@ -59,7 +59,9 @@ export function classifyClusterError(
   if (typeof status === 'number') {
     const detail = err?.body?.message ?? err?.message ?? '';
     return new ClusterReadError(
-      `${where} answered ${status}${detail ? `: ${String(detail).slice(0, 300)}` : ''}`,
+      `${where} answered ${status}${
+        detail ? `: ${String(detail).slice(0, 300)}` : ''
+      }`,
       'unknown',
       status,
     );

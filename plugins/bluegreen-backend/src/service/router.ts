@@ -10,6 +10,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { BlueGreenStateService } from './BlueGreenStateService';
+import { EncodedResponseCache } from './EncodedResponseCache';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -68,6 +69,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, state } = options;
   const router = Router();
+  const encodedStates = new EncodedResponseCache(1_000);
   router.use(express.json({ limit: '64kb' }));
 
   async function authorizeRead(req: express.Request, entityRef: string) {
@@ -94,7 +96,18 @@ export async function createRouter(
       req.query,
     );
     await authorizeRead(req, entityRef);
-    res.json(await state.getState(entityRef));
+    const snapshot = await state.getState(entityRef);
+    if (snapshot.version) {
+      encodedStates.send(
+        req,
+        res,
+        entityRef,
+        snapshot.version,
+        snapshot.response,
+      );
+    } else {
+      res.json(snapshot.response);
+    }
   });
 
   router.post('/explain', async (req, res) => {
