@@ -39,5 +39,5 @@ for (const f of process.argv.slice(1)) {
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
-'' "$results/jest.json" "$results/e2e.json" "$results/bench.json" || status=1
+' "$results/jest.json" "$results/e2e.json" "$results/bench.json" || status=1
 exit $status
