@@ -14,6 +14,7 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-bluegreen'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
