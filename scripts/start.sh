@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Starts the demo portal on a fresh clone: installs what is missing, starts the Kubernetes API test
-# server seeded with the scenarios (test/kube-test-server/scenarios) on :6443, then the backend
+# server seeded with the scenarios (test/kube-test-server/scenarios) on https://127.0.0.1:6443, then the backend
 # (:7007) and the frontend (:3000). Ctrl-C stops all of them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 bash scripts/install.sh
 
-yarn kube-test-server &
+# The test server speaks TLS like a real API server (kubectl sends bearer tokens only over TLS),
+# with a self-signed certificate made once for this checkout.
+tls_dir="$ROOT/.tools/kube-test-server"
+if [ ! -f "$tls_dir/tls.key" ]; then
+  mkdir -p "$tls_dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj /CN=kube-test-server \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+    -keyout "$tls_dir/tls.key" -out "$tls_dir/tls.crt" 2>/dev/null
+fi
+yarn kube-test-server --tls-cert "$tls_dir/tls.crt" --tls-key "$tls_dir/tls.key" &
 test_server_pid=$!
 trap 'kill $test_server_pid 2>/dev/null || true' EXIT
 
