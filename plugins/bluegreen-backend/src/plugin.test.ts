@@ -57,6 +57,29 @@ const entities = [
   }),
 ];
 
+function cluster(name: string, url: string, token: string) {
+  return {
+    name,
+    url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: token,
+    // The test server speaks plain HTTP, which the client only allows with this set.
+    skipTLSVerify: true,
+  };
+}
+
+function backendConfig(
+  clusters: ReturnType<typeof cluster>[],
+  bluegreen: Record<string, unknown>,
+) {
+  return mockServices.rootConfig.factory({
+    data: {
+      kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters }] },
+      bluegreen,
+    },
+  });
+}
+
 const percents = (state: ClusterBlueGreenState, host: string) =>
   Object.fromEntries(
     state.splits
@@ -121,34 +144,13 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
       features: [
         bluegreenPlugin,
         catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'demo',
-                      url: kube.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: kube.token,
-                      skipTLSVerify: true,
-                    },
-                    {
-                      name: 'staging',
-                      url: 'http://127.0.0.1:9',
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: 'unused',
-                      skipTLSVerify: true,
-                    },
-                  ],
-                },
-              ],
-            },
-            bluegreen: { clusterTimeoutSeconds: 2 },
-          },
-        }),
+        backendConfig(
+          [
+            cluster('demo', kube.url, kube.token),
+            cluster('staging', 'http://127.0.0.1:9', 'unused'),
+          ],
+          { clusterTimeoutSeconds: 2 },
+        ),
       ],
     });
     server = backend.server;
@@ -424,26 +426,8 @@ describe('bluegreen backend plugin permissions', () => {
         bluegreenPlugin,
         catalogServiceMock.factory({ entities }),
         mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'demo',
-                      url: kube.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: kube.token,
-                      skipTLSVerify: true,
-                    },
-                  ],
-                },
-              ],
-            },
-            bluegreen: { watchCache: false },
-          },
+        backendConfig([cluster('demo', kube.url, kube.token)], {
+          watchCache: false,
         }),
       ],
     });
