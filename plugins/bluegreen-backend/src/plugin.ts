@@ -39,7 +39,7 @@ export const bluegreenPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(bluegreenPermissions);
 
         const settings = config.getOptionalConfig('bluegreen');
-        const sources = readClusterDetails(config).map(
+        const sources = readClusterDetails(config, logger).map(
           cluster =>
             new ClusterObjectSource(cluster, {
               istioApiVersion:

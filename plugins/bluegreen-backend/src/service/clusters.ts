@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -16,7 +17,10 @@ export interface ClusterDetails {
  * Reads `kubernetes.clusterLocatorMethods` the way the Kubernetes plugin does, for the locator
  * types whose clusters are known from configuration alone.
  */
-export function readClusterDetails(config: Config): ClusterDetails[] {
+export function readClusterDetails(
+  config: Config,
+  logger: LoggerService,
+): ClusterDetails[] {
   const methods =
     config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   const clusters: ClusterDetails[] = [];
@@ -44,6 +48,10 @@ export function readClusterDetails(config: Config): ClusterDetails[] {
         url: 'http://localhost:8001',
         skipTLSVerify: true,
       });
+    } else {
+      logger.warn(
+        `Blue/green reads no clusters from kubernetes.clusterLocatorMethods of type '${type}': only 'config' and 'localKubectlProxy' are supported; list those clusters under a 'config' locator to see their blue/green state`,
+      );
     }
   }
   const seen = new Set<string>();
