@@ -70,7 +70,7 @@ function cluster(name: string, url: string, token: string) {
 
 function backendConfig(
   clusters: ReturnType<typeof cluster>[],
-  bluegreen: Record<string, unknown>,
+  bluegreen: { clusterTimeoutSeconds?: number; watchCache?: boolean },
 ) {
   return mockServices.rootConfig.factory({
     data: {
