@@ -134,9 +134,9 @@ export function blueGreenInputSchema(z: Zod) {
             'Keep in-mesh TCP connections on the caller colour (default: routing.meshAffinity; the two must agree)',
           ),
       })
-      .optional()
+      .nullish()
       .describe(
-        'An optional TCP tier (e.g. MySQL) with a blue/green pair of its own',
+        'An optional TCP tier (e.g. MySQL) with a blue/green pair of its own; null for none',
       ),
     routing: z
       .object({
@@ -160,9 +160,9 @@ export function blueGreenInputSchema(z: Zod) {
               .min(0, 'weights must be between 0 and 100')
               .max(100, 'weights must be between 0 and 100'),
           )
-          .optional()
+          .nullish()
           .describe(
-            'Initial weights, one per colour in colour order, summing to 100',
+            'Initial weights, one per colour in colour order, summing to 100 (weighted only)',
           ),
         meshAffinity: z
           .boolean()
@@ -183,7 +183,7 @@ export function blueGreenInputSchema(z: Zod) {
           ),
         name: z
           .string()
-          .optional()
+          .nullish()
           .describe(
             'Gateway name (default <name>-gateway); an existing one may be <namespace>/<name>',
           ),
@@ -445,16 +445,21 @@ export function parseBlueGreenInput(input: unknown): BlueGreenServiceSpec {
       protocol: service.protocol,
       replicas: service.replicas,
     },
-    database: database && {
-      name: database.name,
-      image: database.image,
-      port: database.port,
-      replicas: database.replicas,
-      tcpAffinity: database.tcpAffinity ?? routing.meshAffinity,
-    },
+    database: database
+      ? {
+          name: database.name,
+          image: database.image,
+          port: database.port,
+          replicas: database.replicas,
+          tcpAffinity: database.tcpAffinity ?? routing.meshAffinity,
+        }
+      : undefined,
     routing: {
       colourHosts: routing.colourHosts,
-      weights: routing.sharedHost === 'weighted' ? routing.weights : undefined,
+      weights:
+        routing.sharedHost === 'weighted'
+          ? routing.weights ?? undefined
+          : undefined,
       meshAffinity: routing.meshAffinity,
     },
     gateway: {
