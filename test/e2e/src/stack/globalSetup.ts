@@ -3,14 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  BACKEND_PORT,
   REPO_ROOT,
   e2eConfig,
   startBackend,
   waitForHttp,
   writeStackInfo,
 } from './stack';
-
-const BACKEND_PORT = Number(process.env.E2E_BACKEND_PORT ?? 7017);
 
 export default async function globalSetup() {
   const outputDir = path.join(REPO_ROOT, 'test-results', 'e2e');
@@ -26,7 +25,10 @@ export default async function globalSetup() {
     control: true,
     scenarioDirs: [SCENARIOS_DIR],
   });
-  const configFile = path.join(os.tmpdir(), 'bluegreen-e2e-config.json');
+  const configFile = path.join(
+    os.tmpdir(),
+    `bluegreen-e2e-config-${BACKEND_PORT}.json`,
+  );
   fs.writeFileSync(
     configFile,
     e2eConfig({ port: BACKEND_PORT, kubeUrl: kube.url, kubeToken: kube.token }),

@@ -12,7 +12,12 @@ export interface StackInfo {
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const STACK_FILE = path.join(os.tmpdir(), 'bluegreen-e2e-stack.json');
+/** The backend's port; runs on different ports (E2E_BACKEND_PORT) can go on side by side. */
+export const BACKEND_PORT = Number(process.env.E2E_BACKEND_PORT ?? 7017);
+const STACK_FILE = path.join(
+  os.tmpdir(),
+  `bluegreen-e2e-stack-${BACKEND_PORT}.json`,
+);
 
 export function writeStackInfo(info: StackInfo) {
   fs.writeFileSync(STACK_FILE, JSON.stringify(info));
@@ -72,7 +77,10 @@ export function e2eConfig(options: {
  * Starts packages/backend as the demo does, with an extra config file on top of app-config.yaml.
  * The backend also serves the built frontend (packages/app/dist) through the app plugin.
  */
-export function startBackend(configFile: string, logFile: string): ChildProcess {
+export function startBackend(
+  configFile: string,
+  logFile: string,
+): ChildProcess {
   const log = fs.openSync(logFile, 'w');
   return spawn(
     process.execPath,
