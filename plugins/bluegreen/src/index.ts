@@ -1,1 +1,15 @@
-export {};
+/**
+ * The blue/green frontend plugin: the Blue/Green entity tab and overview card.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  bluegreenPlugin,
+  EntityBlueGreenCard,
+  EntityBlueGreenContent,
+} from './plugin';
+export { isBlueGreenAvailable } from './isBlueGreenAvailable';
+export { BlueGreenClient, bluegreenApiRef } from './api';
+export type { BlueGreenApi } from './api';
+export type { EntityBlueGreenContentProps } from './components/EntityBlueGreenContent';

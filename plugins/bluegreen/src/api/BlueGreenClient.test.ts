@@ -1,0 +1,104 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
+import { rest } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  myappState,
+  piiDemoRoundRobinExplanation,
+} from '../__fixtures__/states';
+import { BlueGreenClient } from './BlueGreenClient';
+
+const baseUrl = 'http://backstage.test/api/bluegreen';
+
+describe('BlueGreenClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new BlueGreenClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+
+  it('reads the state of an entity', async () => {
+    server.use(
+      rest.get(`${baseUrl}/state`, (req, res, ctx) =>
+        req.url.searchParams.get('entityRef') === 'component:default/myapp'
+          ? res(ctx.json(myappState))
+          : res(ctx.status(500)),
+      ),
+    );
+
+    await expect(
+      client.getState({ entityRef: 'component:default/myapp' }),
+    ).resolves.toEqual(myappState);
+  });
+
+  it('posts the request to explain', async () => {
+    let body: unknown;
+    server.use(
+      rest.post(`${baseUrl}/explain`, async (req, res, ctx) => {
+        body = await req.json();
+        return res(ctx.json(piiDemoRoundRobinExplanation));
+      }),
+    );
+
+    const request = {
+      entityRef: 'component:default/pii-demo',
+      host: 'pii-demo.apps.hl.test',
+      sourceLabels: { version: 'green' },
+    };
+    await expect(client.explain(request)).resolves.toEqual(
+      piiDemoRoundRobinExplanation,
+    );
+    expect(body).toEqual(request);
+  });
+
+  it("surfaces the backend's message when the entity lacks the annotation", async () => {
+    const message =
+      "component:default/legacy has no 'bluegreen/istio-hosts' annotation: add it to the entity's catalog-info.yaml";
+    server.use(
+      rest.get(`${baseUrl}/state`, (_req, res, ctx) =>
+        res(
+          ctx.status(400),
+          ctx.json({
+            error: { name: 'InputError', message },
+            response: { statusCode: 400 },
+          }),
+        ),
+      ),
+    );
+
+    const error = await client
+      .getState({ entityRef: 'component:default/legacy' })
+      .catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(400);
+    expect(error.cause.name).toBe('InputError');
+    expect(error.cause.message).toBe(message);
+  });
+
+  it('reports a 403 with the permission the backend names', async () => {
+    server.use(
+      rest.post(`${baseUrl}/explain`, (_req, res, ctx) =>
+        res(
+          ctx.status(403),
+          ctx.json({
+            error: {
+              name: 'NotAllowedError',
+              message:
+                'You may not read the blue/green state of component:default/myapp (permission bluegreen.state.read)',
+            },
+            response: { statusCode: 403 },
+          }),
+        ),
+      ),
+    );
+
+    await expect(
+      client.explain({ entityRef: 'component:default/myapp', host: 'myapp' }),
+    ).rejects.toMatchObject({
+      statusCode: 403,
+      cause: { message: expect.stringContaining('bluegreen.state.read') },
+    });
+  });
+});

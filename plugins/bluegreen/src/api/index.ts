@@ -1,0 +1,3 @@
+export { bluegreenApiRef } from './BlueGreenApi';
+export type { BlueGreenApi } from './BlueGreenApi';
+export { BlueGreenClient } from './BlueGreenClient';

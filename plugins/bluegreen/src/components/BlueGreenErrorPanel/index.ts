@@ -1,0 +1,2 @@
+export { BlueGreenErrorPanel } from './BlueGreenErrorPanel';
+export { errorMessage } from './errorMessage';

@@ -1,0 +1,1 @@
+export { ClusterStateView } from './ClusterStateView';

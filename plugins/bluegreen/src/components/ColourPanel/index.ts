@@ -1,0 +1,2 @@
+export { ColourPanel } from './ColourPanel';
+export { ReadinessStatus } from './ReadinessStatus';

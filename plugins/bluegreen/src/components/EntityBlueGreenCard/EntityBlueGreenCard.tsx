@@ -1,0 +1,81 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import {
+  entityRouteParams,
+  entityRouteRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_ISTIO_HOSTS,
+  BlueGreenStateResponse,
+} from '@internal/plugin-bluegreen-common';
+import Divider from '@material-ui/core/Divider';
+import Typography from '@material-ui/core/Typography';
+import { Fragment } from 'react';
+import { useBlueGreenState } from '../../hooks/useBlueGreenState';
+import { isBlueGreenAvailable } from '../../isBlueGreenAvailable';
+import { BlueGreenErrorPanel } from '../BlueGreenErrorPanel';
+import { ColourPaletteProvider } from '../colours';
+import { ClusterSummary } from './ClusterSummary';
+
+/** The tab's path under the entity page, as the plugin registers it. */
+const TAB_PATH = 'bluegreen';
+
+function CardBody(props: { state: BlueGreenStateResponse }) {
+  const { clusters } = props.state;
+  return (
+    <ColourPaletteProvider state={props.state}>
+      {clusters.map((cluster, i) => (
+        <Fragment key={cluster.cluster}>
+          {i > 0 && <Divider style={{ margin: '12px 0' }} />}
+          <ClusterSummary
+            state={cluster}
+            showClusterName={clusters.length > 1}
+          />
+        </Fragment>
+      ))}
+    </ColourPaletteProvider>
+  );
+}
+
+function LoadedCard() {
+  const { entity } = useEntity();
+  const { state, error } = useBlueGreenState(stringifyEntityRef(entity));
+  if (state) {
+    return <CardBody state={state} />;
+  }
+  if (error) {
+    return <BlueGreenErrorPanel error={error} />;
+  }
+  return <Progress />;
+}
+
+/** The overview card: the split, each colour's readiness, and the way to the tab. */
+export function EntityBlueGreenCard() {
+  const { entity } = useEntity();
+  const entityRoute = useRouteRef(entityRouteRef);
+  const available = isBlueGreenAvailable(entity);
+  return (
+    <InfoCard
+      title="Blue/Green"
+      deepLink={
+        available
+          ? {
+              title: 'Colours, routes and findings',
+              link: `${entityRoute(entityRouteParams(entity))}/${TAB_PATH}`,
+            }
+          : undefined
+      }
+    >
+      {available ? (
+        <LoadedCard />
+      ) : (
+        <Typography variant="body2">
+          Add the <code>{ANNOTATION_ISTIO_HOSTS}</code> annotation with the
+          hosts users reach this entity by to see its blue/green state.
+        </Typography>
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityBlueGreenContent } from './EntityBlueGreenContent';
+export type { EntityBlueGreenContentProps } from './EntityBlueGreenContent';

@@ -1,0 +1,1 @@
+export { MissingBlueGreenAnnotation } from './MissingBlueGreenAnnotation';

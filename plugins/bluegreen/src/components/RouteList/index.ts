@@ -1,0 +1,2 @@
+export { RouteList } from './RouteList';
+export { ruleLabel } from './describeMatch';

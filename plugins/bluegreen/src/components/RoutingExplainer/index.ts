@@ -1,0 +1,1 @@
+export { RoutingExplainer } from './RoutingExplainer';

@@ -1,0 +1,2 @@
+export { HostSplitView } from './HostSplitView';
+export { SplitBar } from './SplitBar';

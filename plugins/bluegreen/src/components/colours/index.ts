@@ -1,0 +1,5 @@
+export { ColourChip } from './ColourChip';
+export {
+  ColourPaletteProvider,
+  useColourPalette,
+} from './ColourPaletteContext';
