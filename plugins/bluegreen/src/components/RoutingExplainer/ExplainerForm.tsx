@@ -108,6 +108,8 @@ export function ExplainerForm(props: {
             size="small"
             fullWidth
             helperText="Where the request comes from"
+            InputLabelProps={{ shrink: true }}
+            SelectProps={{ displayEmpty: true }}
           >
             <MenuItem value={AUTOMATIC}>
               Automatic (the host's gateway, or the mesh for labelled callers)
@@ -133,6 +135,8 @@ export function ExplainerForm(props: {
               variant="outlined"
               size="small"
               fullWidth
+              InputLabelProps={{ shrink: true }}
+              SelectProps={{ displayEmpty: true }}
             >
               <MenuItem value={ALL_CLUSTERS}>All clusters</MenuItem>
               {clusters.map(c => (
