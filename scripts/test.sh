@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a fresh clone: type check, every package's Jest tests (unit, router,
+# Runs the whole test suite on a fresh clone: type check, lint, every package's Jest tests (unit, router,
 # integration against the Kubernetes API test server, kubectl fidelity), then the browser tests in
 # Chromium. Ends with one line summed over every runner: "N passed, N failed".
 set -uo pipefail
@@ -14,6 +14,9 @@ status=0
 
 echo "== type check"
 yarn tsc --noEmit || status=1
+
+echo "== lint"
+yarn backstage-cli repo lint || status=1
 
 echo "== jest"
 CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" || status=1

@@ -1,9 +1,11 @@
 import {
   KubeTestServer,
+  missingKubectlTools,
+  runKubectl,
+  selfSignedCertificate,
   startKubeTestServer,
 } from '@internal/kube-test-server';
 import yaml from 'js-yaml';
-import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,76 +19,35 @@ import { parseBlueGreenInput } from './manifests/input';
  * bearer tokens only over TLS, so the test server gets a throwaway self-signed certificate.
  */
 
-const available = (command: string, args: string[]) =>
-  spawnSync(command, args, { stdio: 'ignore' }).status === 0;
-const hasTools =
-  available('kubectl', ['version', '--client']) &&
-  available('openssl', ['version']);
-if (!hasTools) {
+const missingTools = missingKubectlTools();
+if (missingTools.length) {
   // eslint-disable-next-line no-console
   console.warn(
-    'Skipping the kubectl tests: kubectl or openssl is not on the PATH',
+    `Skipping the kubectl tests: ${missingTools.join(' and ')} not on the PATH`,
   );
 }
 
-(hasTools ? describe : describe.skip)(
+(missingTools.length ? describe.skip : describe)(
   'kubectl apply -k of the rendered manifests',
   () => {
     let dir: string;
     let server: KubeTestServer;
 
     const kubectl = (...args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {
-        // Asynchronously: the server answers from this process.
-        execFile(
-          'kubectl',
-          [
-            '--server',
-            server.url,
-            '--token',
-            server.token,
-            '--insecure-skip-tls-verify',
-            '--cache-dir',
-            path.join(dir, 'cache'),
-            ...args,
-          ],
-          { timeout: 30_000 },
-          (error, stdout, stderr) =>
-            resolve({
-              code: error ? Number(error.code ?? 1) || 1 : 0,
-              stdout,
-              stderr,
-            }),
-        );
-      });
+      runKubectl([
+        '--server',
+        server.url,
+        '--token',
+        server.token,
+        '--insecure-skip-tls-verify',
+        '--cache-dir',
+        path.join(dir, 'cache'),
+        ...args,
+      ]);
 
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-kubectl-'));
-      const openssl = spawnSync('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        path.join(dir, 'tls.key'),
-        '-out',
-        path.join(dir, 'tls.crt'),
-      ]);
-      if (openssl.status !== 0)
-        throw new Error(`openssl failed: ${openssl.stderr}`);
-      server = await startKubeTestServer({
-        tls: {
-          cert: fs.readFileSync(path.join(dir, 'tls.crt')),
-          key: fs.readFileSync(path.join(dir, 'tls.key')),
-        },
-      });
+      server = await startKubeTestServer({ tls: selfSignedCertificate(dir) });
     });
 
     afterAll(async () => {
@@ -121,9 +82,12 @@ if (!hasTools) {
               metadata: { name: spec.namespace },
             }),
           );
-          expect(await kubectl('create', '-f', namespaceFile)).toMatchObject({
-            code: 0,
-          });
+          const created = await kubectl('create', '-f', namespaceFile);
+          if (created.code !== 0) {
+            throw new Error(
+              `kubectl could not create the namespace: ${created.stderr}`,
+            );
+          }
         }
 
         const applied = await kubectl(

@@ -6,3 +6,9 @@ export { SCENARIOS_DIR, loadScenarios, parseManifests } from './seed';
 export { generateBlueGreenServices } from './generator';
 export type { BlueGreenServicesOptions } from './generator';
 export type { KubeObject, ObjectMeta } from './types';
+export {
+  missingKubectlTools,
+  runKubectl,
+  selfSignedCertificate,
+} from './kubectl';
+export type { KubectlRun } from './kubectl';

@@ -1,89 +1,47 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { SCENARIOS_DIR } from './seed';
 import { KubeTestServer, startKubeTestServer } from './server';
+import {
+  missingKubectlTools,
+  runKubectl,
+  selfSignedCertificate,
+} from './kubectl';
 
-function available(command: string, args: string[]): boolean {
-  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
-}
-
-// kubectl sends bearer tokens only over TLS, so these tests serve HTTPS with a throwaway
-// self-signed certificate, which needs openssl.
-const hasKubectl = available('kubectl', ['version', '--client']);
-const hasOpenssl = available('openssl', ['version']);
-const describeWithKubectl = hasKubectl && hasOpenssl ? describe : describe.skip;
-if (!hasKubectl || !hasOpenssl) {
+const missingTools = missingKubectlTools();
+const describeWithKubectl = missingTools.length ? describe.skip : describe;
+if (missingTools.length) {
   // eslint-disable-next-line no-console
   console.warn(
-    `Skipping the kubectl tests: ${
-      hasKubectl ? 'openssl' : 'kubectl'
-    } is not on the PATH`,
+    `Skipping the kubectl tests: ${missingTools.join(' and ')} not on the PATH`,
   );
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 describeWithKubectl('kubectl against the test server', () => {
   let dir: string;
   let server: KubeTestServer;
+  let tls: { cert: Buffer; key: Buffer };
 
-  const kubectl = (...args: string[]): Promise<Run> =>
-    new Promise(resolve => {
-      // Asynchronously: the server answers from this same process.
-      execFile(
-        'kubectl',
-        [
-          '--kubeconfig',
-          join(dir, 'kubeconfig'),
-          '--cache-dir',
-          join(dir, 'cache'),
-          ...args,
-        ],
-        { timeout: 20000 },
-        (error, stdout, stderr) =>
-          resolve({
-            code: error ? Number(error.code ?? 1) || 1 : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+  const kubectl = (...args: string[]) =>
+    runKubectl(
+      [
+        '--kubeconfig',
+        join(dir, 'kubeconfig'),
+        '--cache-dir',
+        join(dir, 'cache'),
+        ...args,
+      ],
+      20_000,
+    );
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kube-test-server-kubectl-'));
-    const openssl = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'tls.key'),
-      '-out',
-      join(dir, 'tls.crt'),
-    ]);
-    if (openssl.status !== 0) {
-      throw new Error(`openssl failed: ${openssl.stderr}`);
-    }
+    tls = selfSignedCertificate(dir);
     server = await startKubeTestServer({
       scenarioDirs: [SCENARIOS_DIR],
-      tls: {
-        cert: readFileSync(join(dir, 'tls.crt')),
-        key: readFileSync(join(dir, 'tls.key')),
-      },
+      tls,
     });
     writeFileSync(
       join(dir, 'kubeconfig'),
@@ -95,9 +53,7 @@ describeWithKubectl('kubectl against the test server', () => {
             name: 'test',
             cluster: {
               server: server.url,
-              'certificate-authority-data': readFileSync(
-                join(dir, 'tls.crt'),
-              ).toString('base64'),
+              'certificate-authority-data': tls.cert.toString('base64'),
             },
           },
         ],
@@ -129,7 +85,7 @@ describeWithKubectl('kubectl against the test server', () => {
         `${server.url}${path}`,
         {
           method,
-          ca: readFileSync(join(dir, 'tls.crt')),
+          ca: tls.cert,
           headers: {
             authorization: `Bearer ${server.token}`,
             'content-type': options.contentType ?? 'application/json',
