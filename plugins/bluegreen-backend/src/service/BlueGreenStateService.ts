@@ -78,14 +78,19 @@ export class BlueGreenStateService {
     const results = await Promise.all(
       target.sources.map(source => this.clusterState(target, source)),
     );
-    const versions = results.map(r => r.version);
+    const live = results.every(r => r.version);
     return {
       response: {
         entityRef: target.entityRef,
         clusters: results.map(r => r.state),
       },
-      version: versions.every(Boolean)
-        ? [target.namespace ?? '', ...target.hosts, ...versions].join('|')
+      // Names the clusters too: a changed bluegreen/cluster annotation is a different answer.
+      version: live
+        ? [
+            target.namespace ?? '',
+            ...target.hosts,
+            ...results.map(r => `${r.state.cluster}=${r.version}`),
+          ].join('|')
         : undefined,
     };
   }

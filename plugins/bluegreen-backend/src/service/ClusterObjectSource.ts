@@ -11,7 +11,11 @@ import {
   makeInformer,
 } from '@kubernetes/client-node';
 import { ClusterObjects } from '../model';
-import { ClusterDetails, kubeConfigFor } from './clusters';
+import {
+  ClusterDetails,
+  clusterConfigProblem,
+  kubeConfigFor,
+} from './clusters';
 import { ClusterReadError, classifyClusterError } from './errors';
 
 type ResourceKey = keyof ClusterObjects;
@@ -151,6 +155,10 @@ export class ClusterObjectSource {
    * request is exactly what the cache exists to avoid.
    */
   async objectsIn(namespace?: string): Promise<ClusterObjects> {
+    const problem = clusterConfigProblem(this.cluster);
+    if (problem) {
+      throw new ClusterReadError(problem, 'unknown');
+    }
     if (this.options.watch) {
       this.startWatching();
       if (this.isLive()) {

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { readClusterDetails } from './clusters';
+import { clusterConfigProblem, readClusterDetails } from './clusters';
 
 const kubernetes = (clusterLocatorMethods: object[]) =>
   new ConfigReader({ kubernetes: { clusterLocatorMethods } });
@@ -62,6 +62,24 @@ describe('readClusterDetails', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining("type 'gke'"),
     );
+  });
+
+  it('warns at start about a plain http:// cluster the client would refuse, naming the fix', () => {
+    const logger = mockServices.logger.mock();
+    const [cluster] = readClusterDetails(
+      kubernetes([
+        {
+          type: 'config',
+          clusters: [{ name: 'lab', url: 'http://10.0.0.1:8080' }],
+        },
+      ]),
+      logger,
+    );
+    expect(clusterConfigProblem(cluster)).toContain('skipTLSVerify: true');
+    expect(logger.warn).toHaveBeenCalledWith(clusterConfigProblem(cluster));
+    expect(
+      clusterConfigProblem({ ...cluster, skipTLSVerify: true }),
+    ).toBeUndefined();
   });
 
   it('refuses two clusters with the same name', () => {

@@ -54,6 +54,12 @@ export function readClusterDetails(
       );
     }
   }
+  for (const c of clusters) {
+    const problem = clusterConfigProblem(c);
+    if (problem) {
+      logger.warn(problem);
+    }
+  }
   const seen = new Set<string>();
   for (const c of clusters) {
     if (seen.has(c.name)) {
@@ -64,6 +70,19 @@ export function readClusterDetails(
     seen.add(c.name);
   }
   return clusters;
+}
+
+/**
+ * Why the Kubernetes client would refuse this cluster as configured, or undefined. Said up front
+ * in words the user can act on, rather than surfacing the client's own error on every read.
+ */
+export function clusterConfigProblem(
+  cluster: ClusterDetails,
+): string | undefined {
+  if (cluster.url.startsWith('http://') && !cluster.skipTLSVerify) {
+    return `cluster '${cluster.name}' has a plain http:// url, which the Kubernetes client refuses: serve it over https, or set skipTLSVerify: true on it in kubernetes.clusterLocatorMethods (as for a local kubectl proxy)`;
+  }
+  return undefined;
 }
 
 export function kubeConfigFor(cluster: ClusterDetails): KubeConfig {

@@ -73,12 +73,6 @@ export function classifyClusterError(
       'unreachable',
     );
   }
-  if (/HTTP protocol is not allowed/.test(err?.message ?? '')) {
-    return new ClusterReadError(
-      `${where} has a plain http:// url: serve it over https, or set skipTLSVerify: true on it in kubernetes.clusterLocatorMethods (as for a local kubectl proxy)`,
-      'unknown',
-    );
-  }
   return new ClusterReadError(
     `${where} could not be read: ${err?.message ?? String(e)}`,
     'unknown',
