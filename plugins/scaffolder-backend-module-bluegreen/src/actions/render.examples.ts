@@ -1,5 +1,6 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'js-yaml';
+import { myappInput, piiDemoInput } from '../manifests/scenarioInputs';
 
 function step(name: string, input: Record<string, unknown>): string {
   return yaml.dump({
@@ -29,18 +30,7 @@ export const examples: TemplateExample[] = [
     description:
       'A web tier and a MySQL tier (the pii-demo shape): each colour runs its own image, both tiers keep in-mesh colour affinity, and the MySQL port is named tcp-3306.',
     example: step('Render a two-tier service', {
-      name: 'pii-demo',
-      namespace: 'pii-demo',
-      domain: 'apps.hl.test',
-      service: {
-        name: 'httpd-server',
-        port: 80,
-        images: {
-          blue: 'lisenet/httpd-pii-demo:0.2',
-          green: 'lisenet/httpd-pii-demo:0.3',
-        },
-      },
-      database: { name: 'mysql-server', image: 'mysql:8.0', port: 3306 },
+      ...piiDemoInput,
       istioApiVersion: 'v1beta1',
     }),
   },
@@ -48,20 +38,7 @@ export const examples: TemplateExample[] = [
     description:
       'Versions v1 and v2 split by weight on one host, everything on v1 at first; no colour hosts and no mesh affinity (the myapp shape).',
     example: step('Render a weighted switch', {
-      name: 'myapp',
-      namespace: 'myapp',
-      domain: 'example.com',
-      colours: ['v1', 'v2'],
-      service: {
-        replicas: 2,
-        images: { v1: 'janakiramm/myapp:v1', v2: 'janakiramm/myapp:v2' },
-      },
-      routing: {
-        colourHosts: false,
-        sharedHost: 'weighted',
-        weights: [100, 0],
-        meshAffinity: false,
-      },
+      ...myappInput,
       istioApiVersion: 'v1alpha3',
     }),
   },

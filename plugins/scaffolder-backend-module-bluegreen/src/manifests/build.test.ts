@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KubeManifest, buildBlueGreenManifests } from './build';
 import { parseBlueGreenInput } from './input';
-import { myappInput, piiDemoInput } from './testInputs';
+import { myappInput, piiDemoInput } from './scenarioInputs';
 
 function scenario(file: string) {
   return parseManifests(

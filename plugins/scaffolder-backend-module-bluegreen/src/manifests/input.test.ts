@@ -1,5 +1,5 @@
 import { parseBlueGreenInput } from './input';
-import { myappInput, piiDemoInput } from './testInputs';
+import { myappInput, piiDemoInput } from './scenarioInputs';
 
 describe('parseBlueGreenInput', () => {
   it('fills in the defaults: blue/green, port 80 http, colour hosts, round robin, affinity, Istio v1, k8s/', () => {

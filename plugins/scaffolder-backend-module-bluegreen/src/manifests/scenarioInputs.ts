@@ -1,3 +1,4 @@
+/* The reference scenarios as action input: the action's examples and the tests start from these. */
 import { BlueGreenInput } from './input';
 
 /** The pii-demo scenario as action input: web + MySQL, colour hosts, round robin, affinity. */
