@@ -4,7 +4,7 @@ import {
   ClusterBlueGreenState,
 } from '@internal/plugin-bluegreen-common';
 import { screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import userEvent, { UserEvent } from '@testing-library/user-event';
 import {
   myappEntity,
   piiDemoEntity,
@@ -62,6 +62,18 @@ function colourPanel(name: string) {
 }
 
 describe('EntityBlueGreenContent', () => {
+  // Typing is instant: what these tests check is what the form sends, not keystroke timing.
+  let user: UserEvent;
+  beforeEach(() => {
+    user = userEvent.setup({ delay: null });
+  });
+
+  /** Replaces a field's text in one input event, as pasting does; each keystroke re-renders the tab. */
+  async function fill(field: HTMLElement, text: string) {
+    await user.clear(field);
+    await user.paste(text);
+  }
+
   describe('pii-demo: colour hosts, round robin, mesh and TCP affinity', () => {
     beforeEach(async () => {
       await renderWithEntity(<EntityBlueGreenContent />, {
@@ -311,7 +323,7 @@ describe('EntityBlueGreenContent', () => {
       api: { getState },
     });
     const labels = await screen.findByLabelText('Caller pod labels');
-    await userEvent.type(labels, 'version=v1');
+    await user.type(labels, 'version=v1');
 
     expect(
       await screen.findByRole('img', {
@@ -354,8 +366,8 @@ describe('EntityBlueGreenContent', () => {
 
       const host = await screen.findByRole('textbox', { name: /Host/ });
       expect(host).toHaveValue('pii-demo.apps.hl.test');
-      await userEvent.type(screen.getByLabelText('Path'), '/index.php');
-      await userEvent.click(screen.getByRole('button', { name: 'Explain' }));
+      await fill(screen.getByLabelText('Path'), '/index.php');
+      await user.click(screen.getByRole('button', { name: 'Explain' }));
 
       expect(explain).toHaveBeenCalledWith({
         entityRef: 'component:default/pii-demo',
@@ -395,18 +407,17 @@ describe('EntityBlueGreenContent', () => {
       });
 
       const host = await screen.findByRole('textbox', { name: /Host/ });
-      await userEvent.clear(host);
-      await userEvent.type(host, 'httpd-server');
-      await userEvent.type(screen.getByLabelText('Headers'), 'X-Canary: yes');
-      await userEvent.type(
+      await fill(host, 'httpd-server');
+      await fill(screen.getByLabelText('Headers'), 'X-Canary: yes');
+      await fill(
         screen.getByLabelText('Caller pod labels'),
         'version=green, app=web',
       );
-      await userEvent.click(screen.getByLabelText('Enters through'));
-      await userEvent.click(
+      await user.click(screen.getByLabelText('Enters through'));
+      await user.click(
         await screen.findByRole('option', { name: /The mesh/ }),
       );
-      await userEvent.click(screen.getByRole('button', { name: 'Explain' }));
+      await user.click(screen.getByRole('button', { name: 'Explain' }));
 
       expect(explain).toHaveBeenCalledWith({
         entityRef: 'component:default/pii-demo',
@@ -427,14 +438,11 @@ describe('EntityBlueGreenContent', () => {
         },
       });
 
-      await userEvent.type(
-        await screen.findByLabelText('Caller pod labels'),
-        'blue',
-      );
-      await userEvent.click(screen.getByRole('button', { name: 'Explain' }));
+      await fill(await screen.findByLabelText('Caller pod labels'), 'blue');
+      await user.click(screen.getByRole('button', { name: 'Explain' }));
 
       expect(
-        screen.getByText(
+        await screen.findByText(
           "'blue' is not a label: write key=value, comma-separated, e.g. version=blue",
         ),
       ).toBeInTheDocument();
@@ -459,7 +467,7 @@ describe('EntityBlueGreenContent', () => {
         },
       });
 
-      await userEvent.click(
+      await user.click(
         await screen.findByRole('button', { name: 'Explain' }),
       );
 
