@@ -8,3 +8,4 @@
 export * from './annotations';
 export * from './permissions';
 export type * from './types';
+export * from './cutovers';

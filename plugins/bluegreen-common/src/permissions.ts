@@ -20,8 +20,35 @@ export const bluegreenStateReadPermission = createPermission({
 });
 
 /**
+ * Request a cutover of an entity (and preview it, cancel one's own, roll back the last one).
+ *
+ * @public
+ */
+export const bluegreenCutoverRequestPermission = createPermission({
+  name: 'bluegreen.cutover.request',
+  attributes: { action: 'create' },
+  resourceType: CATALOG_ENTITY_RESOURCE_TYPE,
+});
+
+/**
+ * Approve or reject another person's cutover of an entity. The requester can never approve
+ * their own request, whatever the policy says.
+ *
+ * @public
+ */
+export const bluegreenCutoverApprovePermission = createPermission({
+  name: 'bluegreen.cutover.approve',
+  attributes: { action: 'update' },
+  resourceType: CATALOG_ENTITY_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the blue/green plugin, for registration with the permission framework.
  *
  * @public
  */
-export const bluegreenPermissions = [bluegreenStateReadPermission];
+export const bluegreenPermissions = [
+  bluegreenStateReadPermission,
+  bluegreenCutoverRequestPermission,
+  bluegreenCutoverApprovePermission,
+];

@@ -1,0 +1,397 @@
+/*
+ * The public API of cutovers: a request to change how an entity's shared hosts split traffic
+ * between its colours, approved by a second person and applied by the backend.
+ */
+
+/**
+ * Every shared host sends 100% of its traffic to `colour`.
+ *
+ * @public
+ */
+export interface SwitchAction {
+  action: 'switch';
+  colour: string;
+}
+
+/**
+ * Every shared host gets these weights (integers ≥ 0 summing to 100, existing colours only).
+ *
+ * @public
+ */
+export interface SplitAction {
+  action: 'split';
+  weights: Record<string, number>;
+}
+
+/**
+ * The shared-host routes go back to what they were before the entity's last applied cutover.
+ *
+ * @public
+ */
+export interface RollbackAction {
+  action: 'rollback';
+}
+
+/**
+ * What a cutover does.
+ *
+ * @public
+ */
+export type CutoverAction = SwitchAction | SplitAction | RollbackAction;
+
+/**
+ * Where a cutover is in its life.
+ *
+ * - `requested`: waiting for approvals.
+ * - `approved`: approvals complete, about to be applied.
+ * - `applying`: the backend is writing to the cluster(s).
+ * - `applied`: written and verified (final).
+ * - `rejected`, `cancelled`, `expired`: ended without a write (final).
+ * - `failed`: applying failed; {@link Cutover.outcome} says what happened to each object (final).
+ * - `superseded`: the cluster changed since the cutover was planned; nothing was written (final).
+ *
+ * @public
+ */
+export type CutoverStatus =
+  | 'requested'
+  | 'approved'
+  | 'applying'
+  | 'applied'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'failed'
+  | 'superseded';
+
+/**
+ * The statuses in which a cutover is open; an entity has at most one open cutover.
+ *
+ * @public
+ */
+export const OPEN_CUTOVER_STATUSES: readonly CutoverStatus[] = [
+  'requested',
+  'approved',
+  'applying',
+];
+
+/**
+ * Stable identifiers of the pre-flight checks.
+ *
+ * - `colours-exist`: every colour the plan names is a subset in every tier's DestinationRule.
+ * - `ready-pods`: every colour that will receive traffic has ready pods in every tier.
+ * - `no-new-errors`: the model, run on the planned objects, reports no error the current state lacks.
+ * - `dry-run`: the Kubernetes API accepts every patch with `dryRun=All`.
+ * - `no-open-cutover`: no other cutover of the entity is open.
+ * - `changes-something`: the plan changes at least one object.
+ * - `cluster-readable`: every cluster the cutover covers could be read.
+ * - `rollback-target`: there is an applied cutover to roll back, and the routes are still as it left them.
+ *
+ * @public
+ */
+export type PreflightCheckId =
+  | 'colours-exist'
+  | 'ready-pods'
+  | 'no-new-errors'
+  | 'dry-run'
+  | 'no-open-cutover'
+  | 'changes-something'
+  | 'cluster-readable'
+  | 'rollback-target';
+
+/**
+ * One pre-flight check. `fail` blocks the request; `warn` needs `acknowledgeWarnings: true`.
+ *
+ * @public
+ */
+export interface PreflightCheck {
+  id: PreflightCheckId;
+  result: 'pass' | 'warn' | 'fail';
+  /** What was found and, unless it passed, what to do about it. */
+  message: string;
+  /** Set when the check is about one cluster. */
+  cluster?: string;
+}
+
+/**
+ * One RFC 6902 JSON Patch operation, as sent to the Kubernetes API.
+ *
+ * @public
+ */
+export type JsonPatchOperation =
+  | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
+  | { op: 'remove'; path: string };
+
+/**
+ * A Kubernetes object the cutover reads or writes.
+ *
+ * @public
+ */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The change of one object: the exact patch and a readable diff.
+ *
+ * @public
+ */
+export interface ObjectChange {
+  cluster: string;
+  object: ObjectRef;
+  /** `metadata.resourceVersion` the change was planned against; the patch tests it. */
+  resourceVersion: string;
+  /** JSON Patch: `test` of the resourceVersion and of every replaced value, then the writes. */
+  patch: JsonPatchOperation[];
+  /** The patch that undoes this one once applied (tests the written values first). */
+  revertPatch: JsonPatchOperation[];
+  /** Unified diff of the object's YAML, before → after (metadata.managedFields left out). */
+  diff: string;
+  /** The rules changed, e.g. `spec.http[2].route`. */
+  paths: string[];
+}
+
+/**
+ * One colour's share of a host, before or after.
+ *
+ * @public
+ */
+export interface SplitShare {
+  /** Null for pods no subset selects. */
+  colour: string | null;
+  percent: number;
+}
+
+/**
+ * How one shared host's split changes.
+ *
+ * @public
+ */
+export interface SplitChange {
+  cluster: string;
+  host: string;
+  /** `namespace/name` of the VirtualService deciding the split. */
+  virtualService: string;
+  protocol: 'http' | 'tcp' | 'tls';
+  ruleIndex: number;
+  viaGateways: string[];
+  before: SplitShare[];
+  after: SplitShare[];
+}
+
+/**
+ * What a cutover will change, per cluster, and whether it may go ahead.
+ *
+ * @public
+ */
+export interface CutoverPlan {
+  clusters: string[];
+  /** In the order they are applied (make-before-break: downstream tiers first). */
+  changes: ObjectChange[];
+  splits: SplitChange[];
+  checks: PreflightCheck[];
+  /**
+   * `metadata.resourceVersion` of every Istio object the plan was computed from, keyed
+   * `cluster/Kind/namespace/name`; approving re-reads them and supersedes the request when one changed.
+   */
+  resourceVersions: Record<string, string>;
+}
+
+/**
+ * Asks what a cutover would do, or requests it.
+ *
+ * @public
+ */
+export interface CutoverRequestBody {
+  entityRef: string;
+  action: CutoverAction;
+  /** Why; required to request, optional to preview. */
+  reason?: string;
+  /** Required when a check warns. */
+  acknowledgeWarnings?: boolean;
+  /** The clusters to change; default every cluster the entity's state covers. */
+  clusters?: string[];
+}
+
+/**
+ * Answer of `POST /cutovers/preview`: nothing is written.
+ *
+ * @public
+ */
+export interface CutoverPreview {
+  entityRef: string;
+  action: CutoverAction;
+  plan: CutoverPlan;
+  /** Approvals the request will need (0: it applies on request). */
+  approvalsRequired: number;
+  /** False when a check fails. */
+  canRequest: boolean;
+  /** True when a check warns: the request needs `acknowledgeWarnings: true`. */
+  needsAcknowledgement: boolean;
+  /** For a rollback: the cutover whose changes it undoes. */
+  rollbackOf?: string;
+}
+
+/**
+ * One approval.
+ *
+ * @public
+ */
+export interface CutoverApproval {
+  /** User entity ref. */
+  by: string;
+  at: string;
+  comment?: string;
+}
+
+/**
+ * What happened to one object when the cutover was applied.
+ *
+ * - `written`: the patch landed (and stays).
+ * - `reverted`: it landed, then was undone because a later write failed.
+ * - `revert-failed`: it landed and could not be undone: the message says what to do.
+ * - `not-written`: it was not written (refused, or never reached).
+ *
+ * @public
+ */
+export interface ObjectOutcome {
+  cluster: string;
+  object: ObjectRef;
+  result: 'written' | 'reverted' | 'revert-failed' | 'not-written';
+  message?: string;
+  /** resourceVersion after the write, when it landed. */
+  resourceVersion?: string;
+}
+
+/**
+ * How a cutover ended (`applied`, `failed`, `superseded`, `expired`, …).
+ *
+ * @public
+ */
+export interface CutoverOutcome {
+  message: string;
+  objects?: ObjectOutcome[];
+  /** For `superseded`: the objects that changed since planning, `cluster/Kind/namespace/name`. */
+  changed?: string[];
+  /** For `applied`: whether the state read back shows the requested split on every shared host. */
+  verified?: boolean;
+}
+
+/**
+ * A cutover request.
+ *
+ * @public
+ */
+export interface Cutover {
+  id: string;
+  entityRef: string;
+  action: CutoverAction;
+  status: CutoverStatus;
+  reason: string;
+  /** User entity ref of the requester. */
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  /** When a still-requested cutover expires. */
+  expiresAt: string;
+  approvalsRequired: number;
+  approvals: CutoverApproval[];
+  plan: CutoverPlan;
+  outcome?: CutoverOutcome;
+  /** For a rollback: the cutover whose changes it undoes. */
+  rollbackOf?: string;
+}
+
+/**
+ * A page of cutovers, newest first. Pass `nextCursor` as `cursor` for the next page.
+ *
+ * @public
+ */
+export interface CutoverList {
+  items: Cutover[];
+  nextCursor?: string;
+}
+
+/**
+ * What happened to a cutover, as recorded in the append-only history.
+ *
+ * @public
+ */
+export type CutoverEventType =
+  | 'requested'
+  | 'approved'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'applying'
+  | 'applied'
+  | 'failed'
+  | 'superseded';
+
+/**
+ * One entry of the append-only history.
+ *
+ * @public
+ */
+export interface CutoverEvent {
+  id: number;
+  cutoverId: string;
+  entityRef: string;
+  type: CutoverEventType;
+  /** User entity ref, or `plugin:bluegreen` for work the backend did on its own (expiry, recovery). */
+  actor: string;
+  at: string;
+  /** Status after the event. */
+  status: CutoverStatus;
+  comment?: string;
+  /** For `applied` and `failed`: the objects before and after, with resourceVersions. */
+  objects?: Array<{
+    cluster: string;
+    object: ObjectRef;
+    resourceVersionBefore: string;
+    resourceVersionAfter?: string;
+    before: unknown;
+    after?: unknown;
+  }>;
+  outcome?: CutoverOutcome;
+}
+
+/**
+ * Answer of `GET /history?entityRef=`: newest first.
+ *
+ * @public
+ */
+export interface CutoverHistory {
+  entityRef: string;
+  events: CutoverEvent[];
+  nextCursor?: string;
+}
+
+/**
+ * Body of `POST /cutovers/:id/approve|reject|cancel`.
+ *
+ * @public
+ */
+export interface CutoverDecisionBody {
+  comment?: string;
+}
+
+/**
+ * The signal channel on which the backend announces every cutover transition.
+ *
+ * @public
+ */
+export const CUTOVER_SIGNAL_CHANNEL = 'bluegreen:cutovers';
+
+/**
+ * The message of a {@link CUTOVER_SIGNAL_CHANNEL} signal.
+ *
+ * @public
+ */
+export interface CutoverSignal {
+  cutoverId: string;
+  entityRef: string;
+  status: CutoverStatus;
+}
