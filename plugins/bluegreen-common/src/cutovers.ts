@@ -85,6 +85,8 @@ export const OPEN_CUTOVER_STATUSES: readonly CutoverStatus[] = [
  * - `changes-something`: the plan changes at least one object.
  * - `cluster-readable`: every cluster the cutover covers could be read.
  * - `rollback-target`: there is an applied cutover to roll back, and the routes are still as it left them.
+ * - `only-shared-rules`: every rule to change decides a shared host's split and nothing else (no
+ *   colour host, no in-mesh or TCP affinity rides on it).
  *
  * @public
  */
@@ -96,7 +98,8 @@ export type PreflightCheckId =
   | 'no-open-cutover'
   | 'changes-something'
   | 'cluster-readable'
-  | 'rollback-target';
+  | 'rollback-target'
+  | 'only-shared-rules';
 
 /**
  * One pre-flight check. `fail` blocks the request; `warn` needs `acknowledgeWarnings: true`.
