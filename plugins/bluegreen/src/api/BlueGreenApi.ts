@@ -1,12 +1,46 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   BlueGreenStateResponse,
+  Cutover,
+  CutoverDecisionBody,
+  CutoverHistory,
+  CutoverList,
+  CutoverPreview,
+  CutoverRequestBody,
+  CutoverStatus,
   ExplainRequest,
   ExplainResponse,
 } from '@internal/plugin-bluegreen-common';
 
 /**
- * Reads blue/green state and routing explanations from the bluegreen backend.
+ * Which cutovers to list; every field is optional.
+ *
+ * @public
+ */
+export interface ListCutoversQuery {
+  entityRef?: string;
+  status?: CutoverStatus[];
+  /** Only the requests the signed-in user may approve (not their own, with the permission). */
+  approvableBy?: 'me';
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/**
+ * Which history events to read.
+ *
+ * @public
+ */
+export interface CutoverHistoryQuery {
+  entityRef: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Reads blue/green state and routing explanations from the bluegreen backend, and requests,
+ * decides and follows cutovers.
  *
  * @public
  */
@@ -15,6 +49,18 @@ export interface BlueGreenApi {
   getState(request: { entityRef: string }): Promise<BlueGreenStateResponse>;
   /** How one request would be routed, per cluster. */
   explain(request: ExplainRequest): Promise<ExplainResponse>;
+  /** What a cutover would change and whether it may go ahead; writes nothing. */
+  previewCutover(body: CutoverRequestBody): Promise<CutoverPreview>;
+  /** Requests a cutover (applied at once when the entity needs no approval). */
+  requestCutover(body: CutoverRequestBody): Promise<Cutover>;
+  /** Cutovers, newest first. */
+  listCutovers(query: ListCutoversQuery): Promise<CutoverList>;
+  getCutover(id: string): Promise<Cutover>;
+  approveCutover(id: string, body?: CutoverDecisionBody): Promise<Cutover>;
+  rejectCutover(id: string, body?: CutoverDecisionBody): Promise<Cutover>;
+  cancelCutover(id: string, body?: CutoverDecisionBody): Promise<Cutover>;
+  /** The entity's cutover events, newest first. */
+  getCutoverHistory(query: CutoverHistoryQuery): Promise<CutoverHistory>;
 }
 
 /** @public */

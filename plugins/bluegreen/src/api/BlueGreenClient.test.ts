@@ -101,4 +101,69 @@ describe('BlueGreenClient', () => {
       cause: { message: expect.stringContaining('bluegreen.state.read') },
     });
   });
+
+  it('lists cutovers with the filters as query parameters', async () => {
+    let query: URLSearchParams | undefined;
+    server.use(
+      rest.get(`${baseUrl}/cutovers`, (req, res, ctx) => {
+        query = req.url.searchParams;
+        return res(ctx.json({ items: [], nextCursor: 'c2' }));
+      }),
+    );
+    await expect(
+      client.listCutovers({
+        status: ['requested', 'approved'],
+        approvableBy: 'me',
+        limit: 25,
+        cursor: 'c1',
+      }),
+    ).resolves.toEqual({ items: [], nextCursor: 'c2' });
+    expect(Object.fromEntries(query!)).toEqual({
+      status: 'requested,approved',
+      approvableBy: 'me',
+      limit: '25',
+      cursor: 'c1',
+    });
+  });
+
+  it('posts a decision with its comment to the cutover', async () => {
+    let body: unknown;
+    server.use(
+      rest.post(`${baseUrl}/cutovers/c%2F1/reject`, async (req, res, ctx) => {
+        body = await req.json();
+        return res(ctx.json({ id: 'c/1', status: 'rejected' }));
+      }),
+    );
+    await expect(
+      client.rejectCutover('c/1', { comment: 'not today' }),
+    ).resolves.toMatchObject({ status: 'rejected' });
+    expect(body).toEqual({ comment: 'not today' });
+  });
+
+  it("surfaces a 409's message when a request is open", async () => {
+    server.use(
+      rest.post(`${baseUrl}/cutovers`, (_req, res, ctx) =>
+        res(
+          ctx.status(409),
+          ctx.json({
+            error: {
+              name: 'ConflictError',
+              message: 'a request is open: c-7',
+            },
+            response: { statusCode: 409 },
+          }),
+        ),
+      ),
+    );
+    await expect(
+      client.requestCutover({
+        entityRef: 'component:default/myapp',
+        action: { action: 'switch', colour: 'v2' },
+        reason: 'release',
+      }),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      cause: { message: 'a request is open: c-7' },
+    });
+  });
 });

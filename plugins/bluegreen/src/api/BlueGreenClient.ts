@@ -2,10 +2,39 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   BlueGreenStateResponse,
+  Cutover,
+  CutoverDecisionBody,
+  CutoverHistory,
+  CutoverList,
+  CutoverPreview,
+  CutoverRequestBody,
   ExplainRequest,
   ExplainResponse,
 } from '@internal/plugin-bluegreen-common';
-import { BlueGreenApi } from './BlueGreenApi';
+import {
+  BlueGreenApi,
+  CutoverHistoryQuery,
+  ListCutoversQuery,
+} from './BlueGreenApi';
+
+function postJson(body: unknown): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+function queryString(params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') {
+      query.set(name, value);
+    }
+  }
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
 
 /**
  * Talks to the bluegreen backend plugin. Failed requests throw a `ResponseError` whose `cause`
@@ -30,11 +59,73 @@ export class BlueGreenClient implements BlueGreenApi {
   }
 
   async explain(request: ExplainRequest): Promise<ExplainResponse> {
-    return this.request('/explain', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
-    });
+    return this.request('/explain', postJson(request));
+  }
+
+  async previewCutover(body: CutoverRequestBody): Promise<CutoverPreview> {
+    return this.request('/cutovers/preview', postJson(body));
+  }
+
+  async requestCutover(body: CutoverRequestBody): Promise<Cutover> {
+    return this.request('/cutovers', postJson(body));
+  }
+
+  async listCutovers(query: ListCutoversQuery): Promise<CutoverList> {
+    return this.request(
+      `/cutovers${queryString({
+        entityRef: query.entityRef,
+        status: query.status?.join(','),
+        approvableBy: query.approvableBy,
+        limit: query.limit?.toString(),
+        cursor: query.cursor,
+      })}`,
+    );
+  }
+
+  async getCutover(id: string): Promise<Cutover> {
+    return this.request(`/cutovers/${encodeURIComponent(id)}`);
+  }
+
+  async approveCutover(
+    id: string,
+    body: CutoverDecisionBody = {},
+  ): Promise<Cutover> {
+    return this.decide(id, 'approve', body);
+  }
+
+  async rejectCutover(
+    id: string,
+    body: CutoverDecisionBody = {},
+  ): Promise<Cutover> {
+    return this.decide(id, 'reject', body);
+  }
+
+  async cancelCutover(
+    id: string,
+    body: CutoverDecisionBody = {},
+  ): Promise<Cutover> {
+    return this.decide(id, 'cancel', body);
+  }
+
+  async getCutoverHistory(query: CutoverHistoryQuery): Promise<CutoverHistory> {
+    return this.request(
+      `/history${queryString({
+        entityRef: query.entityRef,
+        limit: query.limit?.toString(),
+        cursor: query.cursor,
+      })}`,
+    );
+  }
+
+  private async decide(
+    id: string,
+    decision: 'approve' | 'reject' | 'cancel',
+    body: CutoverDecisionBody,
+  ): Promise<Cutover> {
+    return this.request(
+      `/cutovers/${encodeURIComponent(id)}/${decision}`,
+      postJson(body),
+    );
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -1,3 +1,7 @@
 export { bluegreenApiRef } from './BlueGreenApi';
-export type { BlueGreenApi } from './BlueGreenApi';
+export type {
+  BlueGreenApi,
+  CutoverHistoryQuery,
+  ListCutoversQuery,
+} from './BlueGreenApi';
 export { BlueGreenClient } from './BlueGreenClient';
