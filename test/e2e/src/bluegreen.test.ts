@@ -61,6 +61,7 @@ describe('the Blue/Green tab', () => {
     const page = await openPortal(
       browser,
       '/catalog/default/component/pii-demo/bluegreen',
+      'carol',
     );
     const blue = page.getByRole('region', { name: 'colour blue' });
     const green = page.getByRole('region', { name: 'colour green' });
@@ -84,6 +85,7 @@ describe('the Blue/Green tab', () => {
     const page = await openPortal(
       browser,
       '/catalog/default/component/myapp/bluegreen',
+      'alice',
     );
     await splitBar(page, 'myapp.example.com: v1 50%, v2 50%').waitFor();
     await page.getByRole('region', { name: 'colour v1' }).waitFor();
@@ -120,6 +122,7 @@ describe('the Blue/Green tab', () => {
     const page = await openPortal(
       browser,
       '/catalog/default/component/pii-demo/bluegreen',
+      'carol',
     );
     const form = page.getByRole('form', { name: 'Explain a request' });
     const host = form.getByRole('textbox', { name: /^Host/ });
@@ -146,7 +149,11 @@ describe('the Blue/Green tab', () => {
   });
 
   it('puts the split and readiness on the overview, linked to the tab', async () => {
-    const page = await openPortal(browser, '/catalog/default/component/myapp');
+    const page = await openPortal(
+      browser,
+      '/catalog/default/component/myapp',
+      'bob',
+    );
     await splitBar(page, 'myapp.example.com: v1 50%, v2 50%').waitFor();
     await page.getByText('2/2 ready').first().waitFor();
     await screenshot(page, 'bluegreen-overview-card');

@@ -23,7 +23,7 @@ describe('the blue/green service template', () => {
     page.getByRole('button', { name: /^(next|review)$/i }).click();
 
   it('renders the manifests from the form on /create', async () => {
-    const page = await openPortal(browser, '/create');
+    const page = await openPortal(browser, '/create', 'alice');
     const card = page
       .locator('[class*=MuiCard-root]')
       .filter({ hasText: 'Blue/green service on Istio' });

@@ -1,4 +1,5 @@
 import { SCENARIOS_DIR, startKubeTestServer } from '@internal/kube-test-server';
+import { startOidcProvider } from '@internal/oidc-provider';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import {
   BACKEND_PORT,
   REPO_ROOT,
   e2eConfig,
+  oidcClientFor,
   startBackend,
   waitForHttp,
   writeStackInfo,
@@ -25,16 +27,25 @@ export default async function globalSetup() {
     control: true,
     scenarioDirs: [SCENARIOS_DIR],
   });
+  // Before the backend: its OpenID Connect client discovers the provider when it starts.
+  const oidc = await startOidcProvider({
+    clients: [oidcClientFor(BACKEND_PORT)],
+  });
   const configFile = path.join(
     os.tmpdir(),
     `bluegreen-e2e-config-${BACKEND_PORT}.json`,
   );
   fs.writeFileSync(
     configFile,
-    e2eConfig({ port: BACKEND_PORT, kubeUrl: kube.url, kubeToken: kube.token }),
+    e2eConfig({
+      port: BACKEND_PORT,
+      kubeUrl: kube.url,
+      kubeToken: kube.token,
+      oidcMetadataUrl: oidc.metadataUrl,
+    }),
   );
   const backend = startBackend(configFile, path.join(outputDir, 'backend.log'));
-  (globalThis as any).__e2eStack = { kube, backend };
+  (globalThis as any).__e2eStack = { kube, oidc, backend };
 
   const baseUrl = `http://localhost:${BACKEND_PORT}`;
   await waitForHttp(`${baseUrl}/.backstage/health/v1/readiness`, 180_000);
@@ -42,6 +53,7 @@ export default async function globalSetup() {
     baseUrl,
     kubeUrl: kube.url,
     kubeToken: kube.token,
+    oidcUrl: oidc.url,
     outputDir,
   });
 }

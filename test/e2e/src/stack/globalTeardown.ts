@@ -9,5 +9,5 @@ export default async function globalTeardown() {
   } catch {
     // already gone
   }
-  await stack.kube.close();
+  await Promise.all([stack.kube.close(), stack.oidc.close()]);
 }

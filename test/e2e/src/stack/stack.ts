@@ -1,3 +1,4 @@
+import { OidcClient } from '@internal/oidc-provider';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,8 @@ export interface StackInfo {
   baseUrl: string;
   kubeUrl: string;
   kubeToken: string;
+  /** The OpenID Connect provider the backend signs users in with. */
+  oidcUrl: string;
   outputDir: string;
 }
 
@@ -34,6 +37,8 @@ export function e2eConfig(options: {
   kubeToken: string;
   /** A static token the backend accepts from scripts (benchmarks), as service principal. */
   staticToken?: string;
+  /** The OpenID Connect provider users sign in with (see {@link oidcClientFor}). */
+  oidcMetadataUrl?: string;
 }): string {
   const base = `http://localhost:${options.port}`;
   return JSON.stringify({
@@ -53,6 +58,13 @@ export function e2eConfig(options: {
         },
       }),
     },
+    ...(options.oidcMetadataUrl && {
+      auth: {
+        providers: {
+          oidc: { development: { metadataUrl: options.oidcMetadataUrl } },
+        },
+      },
+    }),
     kubernetes: {
       clusterLocatorMethods: [
         {
@@ -71,6 +83,18 @@ export function e2eConfig(options: {
       ],
     },
   });
+}
+
+/**
+ * The OpenID Connect client the backend on `port` is, as app-config.yaml configures it (client
+ * id and secret) with this port's callback.
+ */
+export function oidcClientFor(port: number): OidcClient {
+  return {
+    clientId: 'backstage',
+    clientSecret: 'demo-client-secret',
+    redirectUris: [`http://localhost:${port}/api/auth/oidc/handler/frame`],
+  };
 }
 
 /**
