@@ -58,7 +58,7 @@ export async function openPortal(
  */
 export async function fetchAsPage(
   page: Page,
-  path: string,
+  urlPath: string,
   init: {
     method?: string;
     headers?: Record<string, string>;
@@ -66,7 +66,7 @@ export async function fetchAsPage(
   } = {},
 ): Promise<{ status: number; body: string }> {
   return page.evaluate(
-    async ({ path: p, init: i }) => {
+    async ({ urlPath: p, init: i }) => {
       const session = await fetch('/api/auth/oidc/refresh?env=development', {
         headers: { 'x-requested-with': 'XMLHttpRequest' },
         credentials: 'include',
@@ -81,7 +81,7 @@ export async function fetchAsPage(
       });
       return { status: response.status, body: await response.text() };
     },
-    { path, init },
+    { urlPath, init },
   );
 }
 

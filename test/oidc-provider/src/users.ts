@@ -16,8 +16,9 @@ export const DEMO_PASSWORD = 'demo';
 /** The demo catalog's users: the provider signs in exactly the people the catalog knows. */
 // The package runs from source only (tests, `yarn start`), never bundled, so __dirname holds.
 // eslint-disable-next-line no-restricted-syntax
+const SRC_DIR = __dirname;
 export const DEMO_ORG_FILE = path.resolve(
-  __dirname,
+  SRC_DIR,
   '../../../examples/org.yaml',
 );
 

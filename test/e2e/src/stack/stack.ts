@@ -14,6 +14,8 @@ export interface StackInfo {
   outputDir: string;
 }
 
+// The tests run from source only, never bundled, so __dirname holds.
+// eslint-disable-next-line no-restricted-syntax
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 /** The backend's port; runs on different ports (E2E_BACKEND_PORT) can go on side by side. */
 export const BACKEND_PORT = Number(process.env.E2E_BACKEND_PORT ?? 7017);
