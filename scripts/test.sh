@@ -18,6 +18,10 @@ yarn tsc --noEmit || status=1
 echo "== lint"
 yarn backstage-cli repo lint || status=1
 
+# The store tests run on SQLite and PostgreSQL 15. TestDatabases skips PostgreSQL silently without a
+# server, so no server is a failed run; the server stops when this script exits.
+source scripts/postgres.sh || exit 1
+
 echo "== jest"
 CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" || status=1
 
