@@ -1,7 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { ErrorLike, toError } from '@backstage/errors';
 import { BlueGreenStateResponse } from '@internal/plugin-bluegreen-common';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { bluegreenApiRef } from '../api';
 
 /** How often an open tab or card asks for a fresh state. */
@@ -12,6 +12,8 @@ export interface BlueGreenStateResult {
   state?: BlueGreenStateResponse;
   /** The error of the last attempt, cleared by the next success. */
   error?: ErrorLike;
+  /** Reads the state again now (a cutover was applied), then goes on polling. */
+  refresh: () => void;
 }
 
 /**
@@ -24,15 +26,21 @@ export function useBlueGreenState(
   refreshIntervalMs: number = DEFAULT_REFRESH_INTERVAL_MS,
 ): BlueGreenStateResult {
   const api = useApi(bluegreenApiRef);
-  const [result, setResult] = useState<BlueGreenStateResult>({});
+  const [result, setResult] = useState<
+    Omit<BlueGreenStateResult, 'refresh'>
+  >({});
+  const reload = useRef<() => void>(() => {});
 
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let inFlight = false;
+    let again = false;
     setResult({});
 
     // The next poll is scheduled after the previous answer, so slow backends never pile up requests.
     const load = async () => {
+      inFlight = true;
       try {
         const state = await api.getState({ entityRef });
         if (!stopped) {
@@ -43,17 +51,33 @@ export function useBlueGreenState(
           setResult(previous => ({ state: previous.state, error: toError(e) }));
         }
       }
+      inFlight = false;
       if (!stopped) {
-        timer = setTimeout(load, refreshIntervalMs);
+        if (again) {
+          again = false;
+          load();
+        } else {
+          timer = setTimeout(load, refreshIntervalMs);
+        }
       }
+    };
+    reload.current = () => {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      clearTimeout(timer);
+      load();
     };
     load();
 
     return () => {
       stopped = true;
       clearTimeout(timer);
+      reload.current = () => {};
     };
   }, [api, entityRef, refreshIntervalMs]);
 
-  return result;
+  const refresh = useCallback(() => reload.current(), []);
+  return { ...result, refresh };
 }

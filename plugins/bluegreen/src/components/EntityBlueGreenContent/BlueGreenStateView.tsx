@@ -8,22 +8,33 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
+import { ReactNode } from 'react';
 import { errorMessage } from '../BlueGreenErrorPanel';
 import { ClusterStateView } from '../ClusterStateView';
 import { RoutingExplainer } from '../RoutingExplainer';
 import { ColourPaletteProvider } from '../colours';
 
-/** The loaded state: clusters side by side, then the explainer. */
+/**
+ * The loaded state: `header` (the cutover controls), clusters side by side, the explainer, then
+ * `footer` (the history).
+ */
 export function BlueGreenStateView(props: {
   entity: Entity;
   state: BlueGreenStateResponse;
   refreshError?: ErrorLike;
+  header?: ReactNode;
+  footer?: ReactNode;
 }) {
-  const { entity, state, refreshError } = props;
+  const { entity, state, refreshError, header, footer } = props;
   const clusters = state.clusters;
   return (
     <ColourPaletteProvider state={state}>
       <Grid container spacing={3}>
+        {header && (
+          <Grid item xs={12}>
+            {header}
+          </Grid>
+        )}
         {refreshError && (
           <Grid item xs={12}>
             <Alert severity="warning">
@@ -60,6 +71,11 @@ export function BlueGreenStateView(props: {
             clusters={clusters}
           />
         </Grid>
+        {footer && (
+          <Grid item xs={12}>
+            {footer}
+          </Grid>
+        )}
       </Grid>
     </ColourPaletteProvider>
   );

@@ -1,9 +1,12 @@
 import { Progress } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { useEffect } from 'react';
 import { useBlueGreenState } from '../../hooks/useBlueGreenState';
+import { useEntityCutovers } from '../../hooks/useEntityCutovers';
 import { isBlueGreenAvailable } from '../../isBlueGreenAvailable';
 import { BlueGreenErrorPanel } from '../BlueGreenErrorPanel';
+import { CutoverControls, CutoverHistoryTimeline } from '../Cutovers';
 import { MissingBlueGreenAnnotation } from '../MissingBlueGreenAnnotation';
 import { BlueGreenStateView } from './BlueGreenStateView';
 
@@ -15,13 +18,38 @@ export interface EntityBlueGreenContentProps {
 
 function LoadedBlueGreenContent(props: EntityBlueGreenContentProps) {
   const { entity } = useEntity();
-  const { state, error } = useBlueGreenState(
-    stringifyEntityRef(entity),
+  const entityRef = stringifyEntityRef(entity);
+  const { state, error, refresh } = useBlueGreenState(
+    entityRef,
     props.refreshIntervalMs,
   );
+  const cutovers = useEntityCutovers(entityRef, props.refreshIntervalMs);
+  // A cutover moved (applied, failed, …): the split bars follow without waiting for the next poll.
+  useEffect(() => {
+    if (cutovers.version > 0) {
+      refresh();
+    }
+  }, [cutovers.version, refresh]);
   if (state) {
     return (
-      <BlueGreenStateView entity={entity} state={state} refreshError={error} />
+      <BlueGreenStateView
+        entity={entity}
+        state={state}
+        refreshError={error}
+        header={
+          <CutoverControls
+            entityRef={entityRef}
+            state={state}
+            cutovers={cutovers}
+          />
+        }
+        footer={
+          <CutoverHistoryTimeline
+            entityRef={entityRef}
+            version={cutovers.version}
+          />
+        }
+      />
     );
   }
   if (error) {

@@ -1,4 +1,4 @@
-import { HostSplit } from '@internal/plugin-bluegreen-common';
+import { SplitShare } from '@internal/plugin-bluegreen-common';
 import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 import { useColourPalette } from '../colours';
@@ -30,9 +30,18 @@ function destinationLabel(colour: string | null): string {
   return colour ?? 'no subset';
 }
 
-/** The shares of one host as a bar; every segment names its colour, not only paints it. */
-export function SplitBar(props: { split: HostSplit }) {
-  const { split } = props;
+/** What a bar draws: a host's shares (a state's split, or a cutover's before or after). */
+export interface SplitBarShares {
+  host: string;
+  destinations: SplitShare[];
+}
+
+/**
+ * The shares of one host as a bar; every segment names its colour, not only paints it. `label`
+ * (default: the host) starts the bar's accessible name.
+ */
+export function SplitBar(props: { split: SplitBarShares; label?: string }) {
+  const { split, label: name = split.host } = props;
   const classes = useStyles();
   const palette = useColourPalette();
   const summary = split.destinations
@@ -42,7 +51,7 @@ export function SplitBar(props: { split: HostSplit }) {
     <div
       className={classes.bar}
       role="img"
-      aria-label={`${split.host}: ${summary}`}
+      aria-label={`${name}: ${summary}`}
     >
       {split.destinations
         .filter(d => d.percent > 0)
