@@ -1,6 +1,8 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -9,6 +11,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { Entity } from '@backstage/catalog-model';
+import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
 import { BlueGreenClient, bluegreenApiRef } from './api';
 import { isBlueGreenAvailable } from './isBlueGreenAvailable';
 
@@ -51,14 +54,36 @@ const entityBlueGreenCard = EntityCardBlueprint.make({
   },
 });
 
+const rootRouteRef = createRouteRef();
+
+const cutoverApprovalsPage = PageBlueprint.make({
+  params: {
+    path: '/bluegreen',
+    title: 'Cutovers',
+    icon: <SwapHorizIcon />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/CutoverApprovalsPage').then(m => (
+        <m.CutoverApprovalsContent />
+      )),
+  },
+});
+
 /**
  * The blue/green plugin for the new frontend system: the Blue/Green entity tab, the overview
- * card and the API, on components annotated with `bluegreen/istio-hosts`.
+ * card and the API, on components annotated with `bluegreen/istio-hosts`; and the approvals
+ * page at `/bluegreen` (sidebar item "Cutovers").
  *
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'bluegreen',
   title: 'Blue/Green',
-  extensions: [bluegreenApi, entityBlueGreenContent, entityBlueGreenCard],
+  routes: { root: rootRouteRef },
+  extensions: [
+    bluegreenApi,
+    entityBlueGreenContent,
+    entityBlueGreenCard,
+    cutoverApprovalsPage,
+  ],
 });

@@ -5,11 +5,16 @@
  */
 
 export {
+  BlueGreenPage,
   bluegreenPlugin,
   EntityBlueGreenCard,
   EntityBlueGreenContent,
 } from './plugin';
 export { isBlueGreenAvailable } from './isBlueGreenAvailable';
 export { BlueGreenClient, bluegreenApiRef } from './api';
-export type { BlueGreenApi } from './api';
+export type {
+  BlueGreenApi,
+  CutoverHistoryQuery,
+  ListCutoversQuery,
+} from './api';
 export type { EntityBlueGreenContentProps } from './components/EntityBlueGreenContent';

@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { BlueGreenClient, bluegreenApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 /**
  * The blue/green plugin for the legacy frontend system.
@@ -14,6 +16,7 @@ import { BlueGreenClient, bluegreenApiRef } from './api';
  */
 export const bluegreenPlugin = createPlugin({
   id: 'bluegreen',
+  routes: { root: rootRouteRef },
   apis: [
     createApiFactory({
       api: bluegreenApiRef,
@@ -55,5 +58,20 @@ export const EntityBlueGreenCard = bluegreenPlugin.provide(
           m => m.EntityBlueGreenCard,
         ),
     },
+  }),
+);
+
+/**
+ * The approvals page: the cutover requests the signed-in user can approve, then recent ones.
+ * Mount it at `/bluegreen` with a sidebar item "Cutovers".
+ *
+ * @public
+ */
+export const BlueGreenPage = bluegreenPlugin.provide(
+  createRoutableExtension({
+    name: 'BlueGreenPage',
+    component: () =>
+      import('./components/CutoverApprovalsPage').then(m => m.BlueGreenPage),
+    mountPoint: rootRouteRef,
   }),
 );

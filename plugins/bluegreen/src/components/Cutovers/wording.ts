@@ -235,3 +235,17 @@ export function rollbackLabel(
 export function previewTitle(action: CutoverAction): string {
   return `${actionLabel(action)}: preview`;
 }
+
+export function pageLabel(page: number): string {
+  return `Page ${page + 1}`;
+}
+
+/** The approvals page's status filter: open requests, one status, or any. */
+export const STATUS_FILTERS: Array<{ value: string; label: string }> = [
+  { value: 'open', label: LABELS.openStatuses },
+  { value: 'any', label: LABELS.anyStatus },
+  ...(Object.keys(STATUS_LABELS) as CutoverStatus[]).map(status => ({
+    value: status,
+    label: STATUS_LABELS[status],
+  })),
+];

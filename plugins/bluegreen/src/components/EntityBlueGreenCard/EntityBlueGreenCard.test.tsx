@@ -10,10 +10,28 @@ import {
   piiDemoState,
   unreachableCluster,
 } from '../../__fixtures__/states';
+import { myappCutover } from '../../__fixtures__/cutovers';
 import { renderWithEntity } from '../../__testUtils__/renderWithEntity';
 import { EntityBlueGreenCard } from './EntityBlueGreenCard';
 
 describe('EntityBlueGreenCard', () => {
+  it('shows a pending request as a chip linking to the tab', async () => {
+    await renderWithEntity(<EntityBlueGreenCard />, {
+      entity: myappEntity,
+      api: {
+        getState: jest.fn().mockResolvedValue(myappState),
+        listCutovers: jest.fn().mockResolvedValue({ items: [myappCutover()] }),
+      },
+    });
+    const chip = await screen.findByText(
+      'Pending: Switch to v2 · Awaiting approval',
+    );
+    expect(chip.closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/myapp/bluegreen',
+    );
+  });
+
   it('shows the split, each colour ready and the way to the tab', async () => {
     await renderWithEntity(<EntityBlueGreenCard />, {
       entity: piiDemoEntity,

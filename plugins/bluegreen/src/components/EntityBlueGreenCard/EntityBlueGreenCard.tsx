@@ -17,10 +17,11 @@ import { useBlueGreenState } from '../../hooks/useBlueGreenState';
 import { isBlueGreenAvailable } from '../../isBlueGreenAvailable';
 import { BlueGreenErrorPanel } from '../BlueGreenErrorPanel';
 import { ColourPaletteProvider } from '../colours';
+import { wording } from '../Cutovers';
 import { ClusterSummary } from './ClusterSummary';
+import { PendingCutoverChip } from './PendingCutoverChip';
 
-/** The tab's path under the entity page, as the plugin registers it. */
-const TAB_PATH = 'bluegreen';
+const { TAB_PATH } = wording;
 
 function CardBody(props: { state: BlueGreenStateResponse }) {
   const { clusters } = props.state;
@@ -39,11 +40,17 @@ function CardBody(props: { state: BlueGreenStateResponse }) {
   );
 }
 
-function LoadedCard() {
+function LoadedCard(props: { tabLink: string }) {
   const { entity } = useEntity();
-  const { state, error } = useBlueGreenState(stringifyEntityRef(entity));
+  const entityRef = stringifyEntityRef(entity);
+  const { state, error } = useBlueGreenState(entityRef);
   if (state) {
-    return <CardBody state={state} />;
+    return (
+      <>
+        <PendingCutoverChip entityRef={entityRef} tabLink={props.tabLink} />
+        <CardBody state={state} />
+      </>
+    );
   }
   if (error) {
     return <BlueGreenErrorPanel error={error} />;
@@ -56,6 +63,7 @@ export function EntityBlueGreenCard() {
   const { entity } = useEntity();
   const entityRoute = useRouteRef(entityRouteRef);
   const available = isBlueGreenAvailable(entity);
+  const tabLink = `${entityRoute(entityRouteParams(entity))}/${TAB_PATH}`;
   return (
     <InfoCard
       title="Blue/Green"
@@ -63,13 +71,13 @@ export function EntityBlueGreenCard() {
         available
           ? {
               title: 'Colours, routes and findings',
-              link: `${entityRoute(entityRouteParams(entity))}/${TAB_PATH}`,
+              link: tabLink,
             }
           : undefined
       }
     >
       {available ? (
-        <LoadedCard />
+        <LoadedCard tabLink={tabLink} />
       ) : (
         <Typography variant="body2">
           Add the <code>{ANNOTATION_ISTIO_HOSTS}</code> annotation with the

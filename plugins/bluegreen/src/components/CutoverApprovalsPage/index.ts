@@ -1,0 +1,2 @@
+export { BlueGreenPage } from './BlueGreenPage';
+export { CutoverApprovalsContent } from './CutoverApprovalsContent';
