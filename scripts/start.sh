@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the demo portal on a fresh clone: installs what is missing, starts the Kubernetes API test
-# server seeded with the scenarios (test/kube-test-server/scenarios) on https://127.0.0.1:6443, then the backend
+# server seeded with the scenarios (test/kube-test-server/scenarios) on https://127.0.0.1:6443 and the
+# demo OpenID Connect provider (test/oidc-provider) on http://127.0.0.1:7008, then the backend
 # (:7007) and the frontend (:3000). Ctrl-C stops all of them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -18,6 +19,15 @@ if [ ! -f "$tls_dir/tls.key" ]; then
 fi
 yarn kube-test-server --tls-cert "$tls_dir/tls.crt" --tls-key "$tls_dir/tls.key" &
 test_server_pid=$!
-trap 'kill $test_server_pid 2>/dev/null || true' EXIT
+# Where the demo users (examples/org.yaml, password "demo") sign in.
+yarn workspace @internal/oidc-provider start &
+oidc_pid=$!
+trap 'kill $test_server_pid $oidc_pid 2>/dev/null || true' EXIT
+
+# The backend discovers the provider once, when it starts: it has to be up first.
+for _ in $(seq 1 60); do
+  curl -sf http://127.0.0.1:7008/.well-known/openid-configuration >/dev/null && break
+  sleep 0.5
+done
 
 yarn start "$@"
