@@ -26,5 +26,24 @@ export interface Config {
      * Annotations change rarely; a short reuse keeps the catalog off the hot path. Default 5.
      */
     entityCacheSeconds?: number;
+    /** Cutovers: requests to move traffic between colours, approved by a second person. */
+    cutovers?: {
+      /**
+       * How long a requested cutover waits for its approvals before it expires, in hours.
+       * Default 24.
+       */
+      expireAfterHours?: number;
+      /**
+       * How long one backend instance may take to apply a cutover before another instance
+       * (or the same one after a restart) treats it as abandoned and reconciles it with the
+       * cluster, in seconds. Must exceed the time a few cluster writes take (each write may take up to four times clusterTimeoutSeconds before it is given up). Default 120.
+       */
+      applyLeaseSeconds?: number;
+      /**
+       * How often each instance looks for expired requests and abandoned applies, in seconds.
+       * The work is locked across replicas. Default 30.
+       */
+      sweepIntervalSeconds?: number;
+    };
   };
 }

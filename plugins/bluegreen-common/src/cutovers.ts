@@ -398,3 +398,22 @@ export interface CutoverSignal {
   entityRef: string;
   status: CutoverStatus;
 }
+
+/**
+ * The action in words, e.g. `switch to green`, `split v1 90%, v2 10%`, `roll back`. The one
+ * wording of an action, for the API's messages, notifications and the UI alike.
+ *
+ * @public
+ */
+export function describeCutoverAction(action: CutoverAction): string {
+  switch (action.action) {
+    case 'switch':
+      return `switch to ${action.colour}`;
+    case 'split':
+      return `split ${Object.entries(action.weights)
+        .map(([colour, weight]) => `${colour} ${weight}%`)
+        .join(', ')}`;
+    default:
+      return 'roll back';
+  }
+}

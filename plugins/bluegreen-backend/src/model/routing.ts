@@ -63,6 +63,17 @@ export function pinnedSubset(route: RouteDestination[]): string | undefined {
   return subsets.size === 1 ? only : undefined;
 }
 
+/**
+ * The subset a rule is dedicated to: every destination names it. A weighted route over several
+ * subsets is a split even while one of them has all the weight (100/0 after a switch), so the
+ * hosts it serves are shared, not pinned to a colour.
+ */
+export function dedicatedSubset(route: RouteDestination[]): string | undefined {
+  const subsets = new Set(route.map(d => d.destination.subset));
+  const [only] = subsets;
+  return subsets.size === 1 ? only : undefined;
+}
+
 /** The ready pods of a Service split by the subset (colour) that selects them; null for none. */
 function readyPodsByColour(
   mesh: Mesh,

@@ -11,8 +11,8 @@ import { Mesh, boundGateways, namespaceOf, qualifiedName } from './mesh';
 import { declaredProtocol, ruleProtocolOf } from './ports';
 import {
   PodShare,
+  dedicatedSubset,
   percentByColour,
-  pinnedSubset,
   resolveRoute,
   roundPercent,
 } from './routing';
@@ -98,7 +98,7 @@ export function routeHosts(
       if (!rule || rule.action) return [];
       const pinned = userFacing.has(host.toLowerCase())
         ? undefined
-        : pinnedSubset(rule.route);
+        : dedicatedSubset(rule.route);
       return [
         {
           host,

@@ -13,7 +13,9 @@ function readable(object: Manifest): unknown {
 
 /** Unified diff of an object's YAML, before → after, with three lines of context. */
 export function objectDiff(before: Manifest, after: Manifest): string {
-  const name = `${before.metadata?.namespace ?? ''}/${before.metadata?.name ?? ''}`;
+  const name = `${before.metadata?.namespace ?? ''}/${
+    before.metadata?.name ?? ''
+  }`;
   return createTwoFilesPatch(
     name,
     name,

@@ -21,7 +21,9 @@ import { ClusterInput, planRollback, planSplit } from './plan';
 function withVersions(objects: ClusterObjects): ClusterObjects {
   let version = 100;
   for (const list of Object.values(objects)) {
-    for (const o of list as Array<{ metadata?: { resourceVersion?: string } }>) {
+    for (const o of list as Array<{
+      metadata?: { resourceVersion?: string };
+    }>) {
       o.metadata = { ...o.metadata, resourceVersion: String(version++) };
     }
   }
@@ -141,7 +143,11 @@ describe('planSplit', () => {
           path: '/metadata/resourceVersion',
           value: vs.metadata.resourceVersion,
         },
-        { op: 'test', path: '/spec/http/2/route', value: vs.spec.http![2].route },
+        {
+          op: 'test',
+          path: '/spec/http/2/route',
+          value: vs.spec.http![2].route,
+        },
       ]);
       expect(change.patch[2]).toMatchObject({
         op: 'replace',
@@ -181,9 +187,9 @@ describe('planSplit', () => {
         '+ subset: green',
         '+ weight: 100',
       ]);
-      expect(changed.every(l => !l.includes('pii-demo-blue.apps.hl.test'))).toBe(
-        true,
-      );
+      expect(
+        changed.every(l => !l.includes('pii-demo-blue.apps.hl.test')),
+      ).toBe(true);
     });
 
     it('passes every check', () => {
@@ -232,10 +238,9 @@ describe('planSplit', () => {
   });
 
   it('refuses a colour that is not a subset, naming the colours there are', () => {
-    const plan = planSplit(
-      { action: 'split', weights: { v1: 50, v3: 50 } },
-      [myappInput()],
-    );
+    const plan = planSplit({ action: 'split', weights: { v1: 50, v3: 50 } }, [
+      myappInput(),
+    ]);
     expect(check(plan, 'colours-exist')).toMatchObject({
       result: 'fail',
       message: expect.stringContaining('v3 is not a colour'),
@@ -260,7 +265,9 @@ describe('planSplit', () => {
     ]);
     expect(check(plan, 'ready-pods')).toMatchObject({
       result: 'warn',
-      message: expect.stringContaining('green has 2 ready pods, fewer than the 4 of blue'),
+      message: expect.stringContaining(
+        'green has 2 ready pods, fewer than the 4 of blue',
+      ),
     });
   });
 

@@ -102,9 +102,9 @@ function splitEdits(
 
   for (const rule of rules) {
     const purposes = classify(rule, analysis).filter(c => c !== 'shared-split');
-    const where = `${displayPath(pointer(rule))} of VirtualService ${qualifiedName(
-      rule.vs,
-    )}`;
+    const where = `${displayPath(
+      pointer(rule),
+    )} of VirtualService ${qualifiedName(rule.vs)}`;
     if (purposes.length > 0) {
       checks.push({
         id: 'only-shared-rules',
@@ -460,7 +460,12 @@ function assemble(
           message: `${changes.length} VirtualService${
             changes.length === 1 ? '' : 's'
           } change: ${changes
-            .map(c => `${c.object.namespace}/${c.object.name} (${c.paths.join(', ')})`)
+            .map(
+              c =>
+                `${c.object.namespace}/${c.object.name} (${c.paths.join(
+                  ', ',
+                )})`,
+            )
             .join('; ')}.`,
         }
       : { id: 'changes-something', result: 'fail', message: nothingToChange },
@@ -512,9 +517,7 @@ function coloursCheck(
     id: 'colours-exist',
     result: 'pass',
     cluster,
-    message: `${list(
-      Object.keys(weights).filter(c => weights[c] > 0),
-    )} exist${
+    message: `${list(Object.keys(weights).filter(c => weights[c] > 0))} exist${
       Object.keys(weights).filter(c => weights[c] > 0).length > 1 ? '' : 's'
     } as a subset in every DestinationRule the shared hosts route to.`,
   };
@@ -654,4 +657,3 @@ export function planRollback(
   );
   return { ...plan, checks: [...rollbackChecks, ...plan.checks] };
 }
-

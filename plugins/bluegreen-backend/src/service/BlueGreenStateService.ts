@@ -21,12 +21,13 @@ import {
 import { ClusterObjectSource } from './ClusterObjectSource';
 import { classifyClusterError } from './errors';
 
-/** What the state and explain endpoints need to know about an entity. */
-interface BlueGreenTarget {
+/** What the state, explain and cutover endpoints need to know about an entity. */
+export interface BlueGreenTarget {
   entityRef: string;
   hosts: string[];
   namespace?: string;
   sources: ClusterObjectSource[];
+  annotations: Record<string, string>;
 }
 
 /** How many computed cluster states are kept for reuse; the least recently computed go first. */
@@ -195,7 +196,7 @@ export class BlueGreenStateService {
     return { state, version };
   }
 
-  private async resolveTarget(entityRef: string): Promise<BlueGreenTarget> {
+  async resolveTarget(entityRef: string): Promise<BlueGreenTarget> {
     const entity = await this.getEntity(entityRef);
     const ref = stringifyEntityRef(entity);
     const annotations = entity.metadata.annotations ?? {};
@@ -226,6 +227,7 @@ export class BlueGreenStateService {
       hosts,
       namespace: annotations[ANNOTATION_KUBERNETES_NAMESPACE] || undefined,
       sources,
+      annotations,
     };
   }
 

@@ -2,8 +2,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { bluegreenStateReadPermission } from '@internal/plugin-bluegreen-common';
 import express from 'express';
@@ -11,32 +10,15 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { BlueGreenStateService } from './BlueGreenStateService';
 import { EncodedResponseCache } from './EncodedResponseCache';
+import { entityRefSchema, parse } from './validation';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   state: BlueGreenStateService;
+  /** The cutover API, mounted beside the read API. */
+  cutovers?: express.Router;
 }
-
-const entityRefSchema = z
-  .string({ required_error: 'entityRef is required' })
-  .min(1, 'entityRef is required')
-  .transform((value, ctx) => {
-    try {
-      return stringifyEntityRef(
-        parseEntityRef(value, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      );
-    } catch (e) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `'${value}' is not an entity reference; expected kind:namespace/name, e.g. component:default/pii-demo`,
-      });
-      return z.NEVER;
-    }
-  });
 
 const labelsSchema = z.record(z.string());
 
@@ -53,21 +35,10 @@ const explainSchema = z
   })
   .strict();
 
-function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues
-      .map(i => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
-      .join('; ');
-    throw new InputError(`Invalid request: ${issues}`);
-  }
-  return result.data;
-}
-
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, state } = options;
+  const { httpAuth, permissions, state, cutovers } = options;
   const router = Router();
   const encodedStates = new EncodedResponseCache(1_000);
   router.use(express.json({ limit: '64kb' }));
@@ -115,6 +86,10 @@ export async function createRouter(
     await authorizeRead(req, request.entityRef);
     res.json(await state.explain(request));
   });
+
+  if (cutovers) {
+    router.use(cutovers);
+  }
 
   return router;
 }

@@ -1,0 +1,571 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  ANNOTATION_APPROVALS,
+  Cutover,
+  CutoverAction,
+  CutoverHistory,
+  CutoverList,
+  CutoverPlan,
+  CutoverPreview,
+  CutoverRequestBody,
+  PreflightCheck,
+  describeCutoverAction,
+} from '@internal/plugin-bluegreen-common';
+import { computeClusterState } from '../model';
+import { VirtualService } from '../model/istio';
+import { namespaceOf } from '../model/mesh';
+import { ClusterInput, planRollback, planSplit } from '../planner';
+import { BlueGreenStateService } from '../service/BlueGreenStateService';
+import { classifyClusterError } from '../service/errors';
+import { ListQuery, CutoverStore } from '../store/CutoverStore';
+import { IstioObject } from '../executor/ClusterWriter';
+import {
+  ApplyResult,
+  CutoverExecutor,
+  objectKey,
+} from '../executor/CutoverExecutor';
+import { CutoverNotifier } from './CutoverNotifier';
+
+/** The actor of work the backend does on its own (expiry, recovery after a restart). */
+export const PLUGIN_ACTOR = 'plugin:bluegreen';
+
+export interface CutoverServiceOptions {
+  store: CutoverStore;
+  state: BlueGreenStateService;
+  executor: CutoverExecutor;
+  notifier: CutoverNotifier;
+  logger: LoggerService;
+  /** Identifies this backend instance in apply leases. */
+  instanceId: string;
+  /** How long a requested cutover waits for approvals. */
+  expireAfterMs: number;
+  /** How long an apply may run before another instance may take it over. */
+  applyLeaseMs: number;
+}
+
+interface PlannedRequest {
+  preview: CutoverPreview;
+}
+
+function approvalsOf(
+  annotations: Record<string, string>,
+  entityRef: string,
+): number {
+  const value = annotations[ANNOTATION_APPROVALS];
+  if (value === undefined || value.trim() === '') {
+    return 1;
+  }
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0 || count > 10) {
+    throw new InputError(
+      `${entityRef} has annotation ${ANNOTATION_APPROVALS}: '${value}', which is not a whole number from 0 to 10: fix it in the entity's catalog-info.yaml`,
+    );
+  }
+  return count;
+}
+
+function failures(checks: PreflightCheck[]) {
+  return checks.filter(c => c.result === 'fail');
+}
+
+function warnings(checks: PreflightCheck[]) {
+  return checks.filter(c => c.result === 'warn');
+}
+
+/** Colours that would get traffic from the plan but have no ready pods in some tier now. */
+function coloursWithoutReadyPods(
+  plan: CutoverPlan,
+  inputs: ClusterInput[],
+): string[] {
+  const problems: string[] = [];
+  for (const input of inputs) {
+    const state = computeClusterState(input);
+    const receiving = new Set(
+      plan.splits
+        .filter(s => s.cluster === input.cluster)
+        .flatMap(s => s.after.filter(a => a.percent > 0).map(a => a.colour)),
+    );
+    for (const colour of state.colours) {
+      if (
+        receiving.has(colour.name) &&
+        colour.tiers.some(t => t.readyPods === 0)
+      ) {
+        problems.push(`${colour.name} (cluster ${input.cluster})`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Cutovers end to end: plan and check (preview), request, approve by others, apply through the
+ * executor, verify through the model, record every step in the store and tell people. Permission
+ * checks are the router's; the rules that hold whatever the policy says (no self-approval, one
+ * open cutover per entity, the requester cancels) are enforced here.
+ */
+export class CutoverService {
+  constructor(private readonly options: CutoverServiceOptions) {}
+
+  async preview(body: CutoverRequestBody): Promise<CutoverPreview> {
+    return (await this.plan(body)).preview;
+  }
+
+  async request(body: CutoverRequestBody, caller: string): Promise<Cutover> {
+    const { preview } = await this.plan(body);
+    const failed = failures(preview.plan.checks);
+    const open = failed.find(c => c.id === 'no-open-cutover');
+    if (open) {
+      throw new ConflictError(open.message);
+    }
+    if (failed.length > 0) {
+      throw new InputError(
+        `The cutover cannot be requested: ${failed
+          .map(c => c.message)
+          .join(' ')}`,
+      );
+    }
+    const warned = warnings(preview.plan.checks);
+    if (warned.length > 0 && !body.acknowledgeWarnings) {
+      throw new InputError(
+        `acknowledgeWarnings: the checks warn, and the request must acknowledge them (acknowledgeWarnings: true): ${warned
+          .map(c => c.message)
+          .join(' ')}`,
+      );
+    }
+    const now = Date.now();
+    const created = await this.options.store.create({
+      entityRef: preview.entityRef,
+      action: body.action,
+      reason: body.reason ?? '',
+      requestedBy: caller,
+      approvalsRequired: preview.approvalsRequired,
+      plan: preview.plan,
+      rollbackOf: preview.rollbackOf,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + this.options.expireAfterMs),
+    });
+    await this.options.notifier.transitioned(created);
+    if (preview.approvalsRequired > 0) {
+      return created;
+    }
+    const approved = await this.options.store.transition(
+      created.id,
+      ['requested'],
+      'approved',
+      {
+        actor: caller,
+        type: 'approved',
+        comment:
+          body.action.action === 'rollback'
+            ? 'A rollback restores routes that were live and approved: it needs no approval.'
+            : `${preview.entityRef} needs no approval (annotation ${ANNOTATION_APPROVALS}: 0).`,
+      },
+    );
+    return approved ? this.applyApproved(approved) : this.mustGet(created.id);
+  }
+
+  async get(id: string): Promise<Cutover> {
+    return this.mustGet(id);
+  }
+
+  async list(query: ListQuery): Promise<CutoverList> {
+    return this.options.store.list(query);
+  }
+
+  async history(
+    entityRef: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<CutoverHistory> {
+    return this.options.store.history(entityRef, page);
+  }
+
+  /** The permission to approve is checked by the caller; this enforces who may never approve. */
+  async approve(
+    id: string,
+    caller: string,
+    comment?: string,
+  ): Promise<Cutover> {
+    const cutover = await this.mustGet(id);
+    if (cutover.requestedBy === caller) {
+      throw new NotAllowedError(
+        `You requested cutover ${id}: another person must approve it.`,
+      );
+    }
+    const { cutover: after, complete } = await this.options.store.approve(
+      id,
+      caller,
+      comment,
+    );
+    if (!complete) {
+      await this.options.notifier.transitioned(after);
+      return after;
+    }
+    return this.applyApproved(after);
+  }
+
+  async reject(id: string, caller: string, comment?: string): Promise<Cutover> {
+    const cutover = await this.mustGet(id);
+    if (cutover.requestedBy === caller) {
+      throw new NotAllowedError(
+        `You requested cutover ${id}: cancel it instead of rejecting it.`,
+      );
+    }
+    return this.end(cutover, 'rejected', caller, comment);
+  }
+
+  async cancel(id: string, caller: string, comment?: string): Promise<Cutover> {
+    const cutover = await this.mustGet(id);
+    if (cutover.requestedBy !== caller) {
+      throw new NotAllowedError(
+        `Only ${cutover.requestedBy}, who requested cutover ${id}, may cancel it; reject it instead.`,
+      );
+    }
+    return this.end(cutover, 'cancelled', caller, comment);
+  }
+
+  /** Ends requests that waited too long for approvals. */
+  async expireDue(): Promise<Cutover[]> {
+    const expired = await this.options.store.expireDue(new Date());
+    for (const cutover of expired) {
+      await this.options.notifier.transitioned(cutover);
+    }
+    return expired;
+  }
+
+  /** Finishes or reverts cutovers whose applier stopped (a crash, a killed replica). */
+  async recoverAbandoned(): Promise<Cutover[]> {
+    const claimed = await this.options.store.claimAbandoned(
+      this.options.instanceId,
+      this.options.applyLeaseMs,
+    );
+    const results: Cutover[] = [];
+    for (const cutover of claimed) {
+      this.options.logger.warn(
+        `Cutover ${cutover.id} of ${cutover.entityRef} was left applying; reconciling it with the cluster`,
+      );
+      results.push(
+        await this.finish(cutover, () =>
+          this.options.executor.reconcile(cutover.plan),
+        ),
+      );
+    }
+    return results;
+  }
+
+  private async end(
+    cutover: Cutover,
+    to: 'rejected' | 'cancelled',
+    caller: string,
+    comment?: string,
+  ): Promise<Cutover> {
+    const ended = await this.options.store.transition(
+      cutover.id,
+      ['requested'],
+      to,
+      { actor: caller, type: to, comment },
+    );
+    if (!ended) {
+      const now = await this.mustGet(cutover.id);
+      throw new ConflictError(
+        `Cutover ${cutover.id} is ${now.status}, not awaiting approval: it can no longer be ${to}.`,
+      );
+    }
+    await this.options.notifier.transitioned(ended);
+    return ended;
+  }
+
+  private async mustGet(id: string): Promise<Cutover> {
+    const cutover = await this.options.store.get(id);
+    if (!cutover) {
+      throw new NotFoundError(`No cutover ${id}`);
+    }
+    return cutover;
+  }
+
+  /** Reads the entity's clusters for planning; clusters that cannot be read fail a check. */
+  private async readClusters(entityRef: string, clusters?: string[]) {
+    const target = await this.options.state.resolveTarget(entityRef);
+    const known = target.sources.map(s => s.cluster.name);
+    const unknown = (clusters ?? []).filter(c => !known.includes(c));
+    if (unknown.length > 0) {
+      throw new InputError(
+        `clusters: ${unknown.join(', ')} ${
+          unknown.length > 1 ? 'are not clusters' : 'is not a cluster'
+        } of ${target.entityRef}; its clusters are ${known.join(', ')}`,
+      );
+    }
+    const sources = clusters?.length
+      ? target.sources.filter(s => clusters.includes(s.cluster.name))
+      : target.sources;
+    const checks: PreflightCheck[] = [];
+    const inputs: ClusterInput[] = [];
+    await Promise.all(
+      sources.map(async source => {
+        try {
+          inputs.push({
+            cluster: source.cluster.name,
+            hosts: target.hosts,
+            namespace: target.namespace,
+            objects: await source.objectsIn(target.namespace),
+          });
+        } catch (e) {
+          checks.push({
+            id: 'cluster-readable',
+            result: 'fail',
+            cluster: source.cluster.name,
+            message: `${
+              classifyClusterError(e, source.cluster.name).message
+            }. A cutover needs every cluster it changes: fix access or name the other clusters in clusters.`,
+          });
+        }
+      }),
+    );
+    // Promise.all resolves in completion order; plans read best in configuration order.
+    inputs.sort((a, b) => known.indexOf(a.cluster) - known.indexOf(b.cluster));
+    return { target, inputs, checks };
+  }
+
+  /** The cutover to undo: the entity's last applied one, unless a rollback already undid it. */
+  private async rollbackTarget(entityRef: string) {
+    const { items } = await this.options.store.list({
+      entityRef,
+      statuses: ['applied'],
+      limit: 100,
+    });
+    const last = items.find(c => c.action.action !== 'rollback');
+    const undoneBy = last && items.find(c => c.rollbackOf === last.id);
+    return { last, undoneBy };
+  }
+
+  private async plan(body: CutoverRequestBody): Promise<PlannedRequest> {
+    const { target, inputs, checks } = await this.readClusters(
+      body.entityRef,
+      body.clusters,
+    );
+    const entityRef = target.entityRef;
+    let plan: CutoverPlan;
+    let rollbackOf: string | undefined;
+    let approvalsRequired = approvalsOf(target.annotations, entityRef);
+    if (body.action.action === 'rollback') {
+      approvalsRequired = 0;
+      const { last, undoneBy } = await this.rollbackTarget(entityRef);
+      if (!last || undoneBy) {
+        plan = {
+          clusters: inputs.map(i => i.cluster),
+          changes: [],
+          splits: [],
+          resourceVersions: {},
+          checks: [
+            {
+              id: 'rollback-target',
+              result: 'fail',
+              message: !last
+                ? `${entityRef} has no applied cutover to roll back.`
+                : `The last applied cutover of ${entityRef}, ${
+                    last.id
+                  } (${describeCutoverAction(
+                    last.action,
+                  )}), was already rolled back by ${undoneBy!.id}.`,
+            },
+          ],
+        };
+      } else {
+        rollbackOf = last.id;
+        plan = planRollback(last, inputs);
+      }
+    } else {
+      plan = planSplit(body.action, inputs);
+    }
+    const open = await this.options.store.findOpen(entityRef);
+    const dryRun =
+      failures(plan.checks).length === 0
+        ? await this.options.executor.dryRun(plan)
+        : undefined;
+    plan.checks = [
+      ...checks,
+      ...plan.checks,
+      ...(dryRun ? [dryRun] : []),
+      open
+        ? {
+            id: 'no-open-cutover',
+            result: 'fail',
+            message: `A request is open: cutover ${
+              open.id
+            } (${describeCutoverAction(open.action)}, ${open.status}) by ${
+              open.requestedBy
+            }. Approve, reject or cancel it first.`,
+          }
+        : {
+            id: 'no-open-cutover',
+            result: 'pass',
+            message: `No other cutover of ${entityRef} is open.`,
+          },
+    ];
+    return {
+      preview: {
+        entityRef,
+        action: body.action as CutoverAction,
+        plan,
+        approvalsRequired,
+        canRequest: failures(plan.checks).length === 0,
+        needsAcknowledgement: warnings(plan.checks).length > 0,
+        rollbackOf,
+      },
+    };
+  }
+
+  /** Applies an `approved` cutover, unless another caller or replica already took it. */
+  private async applyApproved(cutover: Cutover): Promise<Cutover> {
+    const claimed = await this.options.store.claimForApply(
+      cutover.id,
+      this.options.instanceId,
+      this.options.applyLeaseMs,
+    );
+    if (!claimed) {
+      return this.mustGet(cutover.id);
+    }
+    await this.options.notifier.transitioned(claimed);
+    return this.finish(claimed, async () => {
+      const { changed, current } =
+        await this.options.executor.changedSincePlanned(claimed.plan);
+      if (changed.length > 0) {
+        return this.supersededResult(changed);
+      }
+      const { inputs } = await this.readClusters(
+        claimed.entityRef,
+        claimed.plan.clusters,
+      );
+      const unready = coloursWithoutReadyPods(claimed.plan, inputs);
+      if (unready.length > 0) {
+        return {
+          status: 'failed',
+          outcome: {
+            message: `Nothing was written: ${unready.join(
+              ', ',
+            )} would receive traffic but has no ready pods now. Wait until its pods are ready, then request again.`,
+          },
+          objects: [],
+          current: new Map(),
+        };
+      }
+      return this.options.executor.apply(claimed.plan, current);
+    });
+  }
+
+  private supersededResult(changed: string[]): ApplyResult {
+    return {
+      status: 'superseded',
+      outcome: {
+        message: `The cluster changed since this cutover was planned (${changed.join(
+          ', ',
+        )}): nothing was written. Request it again to plan it on the current objects.`,
+        changed,
+      },
+      objects: [],
+      current: new Map(),
+    };
+  }
+
+  /** Runs an apply (or a reconciliation), verifies it and records how it ended. */
+  private async finish(
+    cutover: Cutover,
+    run: () => Promise<ApplyResult>,
+  ): Promise<Cutover> {
+    let result: ApplyResult;
+    try {
+      result = await run();
+    } catch (e) {
+      // Only reads fail here (every write's failure is handled by the executor): nothing changed.
+      result = {
+        status: 'failed',
+        outcome: {
+          message: `Nothing was written: ${(e as Error).message}`,
+        },
+        objects: [],
+        current: new Map(),
+      };
+    }
+    if (result.status === 'applied') {
+      result.outcome.verified = await this.verify(cutover, result.current);
+      if (!result.outcome.verified) {
+        result.outcome.message += ` The state read back does not show the requested split on every shared host: check the Blue/Green tab.`;
+      }
+    }
+    const ended = await this.options.store.transition(
+      cutover.id,
+      ['applying'],
+      result.status,
+      {
+        actor: PLUGIN_ACTOR,
+        type: result.status,
+        outcome: result.outcome,
+        objects: result.objects,
+      },
+    );
+    if (!ended) {
+      return this.mustGet(cutover.id);
+    }
+    await this.options.notifier.transitioned(ended);
+    return ended;
+  }
+
+  /** Whether the model, on the objects as written, shows every planned split. */
+  private async verify(
+    cutover: Cutover,
+    written: Map<string, IstioObject>,
+  ): Promise<boolean> {
+    try {
+      const { inputs } = await this.readClusters(
+        cutover.entityRef,
+        cutover.plan.clusters,
+      );
+      return inputs.every(input => {
+        const objects = {
+          ...input.objects,
+          virtualServices: input.objects.virtualServices.map(
+            vs =>
+              (written.get(
+                objectKey(input.cluster, {
+                  apiVersion: vs.apiVersion ?? '',
+                  kind: 'VirtualService',
+                  namespace: namespaceOf(vs),
+                  name: vs.metadata.name,
+                }),
+              ) as unknown as VirtualService | undefined) ?? vs,
+          ),
+        };
+        const state = computeClusterState({ ...input, objects });
+        return cutover.plan.splits
+          .filter(s => s.cluster === input.cluster)
+          .every(planned => {
+            const now = state.splits.find(
+              s =>
+                s.host === planned.host &&
+                s.virtualService === planned.virtualService &&
+                s.ruleIndex === planned.ruleIndex,
+            );
+            return (
+              !!now &&
+              planned.after.every(
+                share =>
+                  share.percent ===
+                  (now.destinations.find(d => d.colour === share.colour)
+                    ?.percent ?? 0),
+              )
+            );
+          });
+      });
+    } catch (e) {
+      this.options.logger.warn(
+        `Could not verify cutover ${cutover.id}: ${(e as Error).message}`,
+      );
+      return false;
+    }
+  }
+}
