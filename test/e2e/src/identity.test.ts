@@ -64,6 +64,22 @@ describe('signing in as the demo users', () => {
     }
   });
 
+  it('shows the notifications bell, kept live through a signals connection', async () => {
+    const page = await openPortal(browser, '/', 'bob');
+    // After a reload the session comes back from the refresh cookie, and the page connects again.
+    const [signals] = await Promise.all([
+      page.waitForEvent('websocket', {
+        predicate: ws => new URL(ws.url()).pathname === '/api/signals',
+        timeout: 60_000,
+      }),
+      page.reload(),
+    ]);
+    await page.getByRole('link', { name: 'Notifications' }).waitFor();
+    expect(signals.isClosed()).toBe(false);
+    await screenshot(page, 'notifications-bell');
+    await page.close();
+  });
+
   it('refuses a team member’s PATCH through the Kubernetes proxy and allows the platform admin’s', async () => {
     const before = await virtualServiceInCluster();
     const alice = await settingsOf('alice');
