@@ -123,7 +123,6 @@ export const bluegreenPlugin = createBackendPlugin({
               cutoverSettings?.getOptionalNumber('sweepIntervalSeconds') ?? 30,
           },
           timeout: { minutes: 5 },
-          initialDelay: { seconds: 0 },
           scope: 'global',
           fn: async () => {
             await cutovers.expireDue();
