@@ -60,7 +60,10 @@ export async function backendError(
   const { ResponseError } = await import('@backstage/errors');
   return ResponseError.fromResponse(
     new Response(
-      JSON.stringify({ error: { name, message }, response: { statusCode: status } }),
+      JSON.stringify({
+        error: { name, message },
+        response: { statusCode: status },
+      }),
       {
         status,
         statusText: name,

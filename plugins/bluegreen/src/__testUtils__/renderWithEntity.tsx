@@ -31,7 +31,9 @@ export function renderWithEntity(
     [bluegreenApiRef, apiWithDefaults(options.api)],
     [
       identityApiRef,
-      mockApis.identity({ userEntityRef: options.user ?? 'user:default/alice' }),
+      mockApis.identity({
+        userEntityRef: options.user ?? 'user:default/alice',
+      }),
     ],
   ];
   if (options.signalApi) {

@@ -26,9 +26,9 @@ export function useBlueGreenState(
   refreshIntervalMs: number = DEFAULT_REFRESH_INTERVAL_MS,
 ): BlueGreenStateResult {
   const api = useApi(bluegreenApiRef);
-  const [result, setResult] = useState<
-    Omit<BlueGreenStateResult, 'refresh'>
-  >({});
+  const [result, setResult] = useState<Omit<BlueGreenStateResult, 'refresh'>>(
+    {},
+  );
   const reload = useRef<() => void>(() => {});
 
   useEffect(() => {

@@ -71,7 +71,11 @@ export function useEntityCutovers(
     const current = ++generation.current;
     try {
       const [openList, appliedList] = await Promise.all([
-        api.listCutovers({ entityRef, status: [...OPEN_CUTOVER_STATUSES], limit: 1 }),
+        api.listCutovers({
+          entityRef,
+          status: [...OPEN_CUTOVER_STATUSES],
+          limit: 1,
+        }),
         api.listCutovers({ entityRef, status: ['applied'], limit: 1 }),
       ]);
       const open = openList.items[0];
@@ -95,7 +99,12 @@ export function useEntityCutovers(
       if (current !== generation.current) {
         return;
       }
-      const next = { open, followed, approvable, lastApplied: appliedList.items[0] };
+      const next = {
+        open,
+        followed,
+        approvable,
+        lastApplied: appliedList.items[0],
+      };
       const print = fingerprint(next);
       if (print !== lastFingerprint.current) {
         if (lastFingerprint.current !== undefined) {
@@ -118,6 +127,7 @@ export function useEntityCutovers(
   }, entityRef);
 
   useEffect(() => {
+    const generations = generation;
     followedId.current = undefined;
     lastFingerprint.current = undefined;
     load();
@@ -127,7 +137,7 @@ export function useEntityCutovers(
     );
     return () => {
       clearInterval(timer);
-      generation.current++;
+      generations.current++;
     };
   }, [load, live, refreshIntervalMs]);
 

@@ -60,7 +60,9 @@ function statusesOf(filter: string): CutoverStatus[] | undefined {
 function useOwners(cutovers: Cutover[][]): Map<string, string> {
   const catalogApi = useApi(catalogApiRef);
   const refs = [
-    ...new Set(cutovers.flat().map(c => c.entityRef.toLocaleLowerCase('en-US'))),
+    ...new Set(
+      cutovers.flat().map(c => c.entityRef.toLocaleLowerCase('en-US')),
+    ),
   ].sort();
   const key = refs.join('\n');
   const [owners, setOwners] = useState(new Map<string, string>());

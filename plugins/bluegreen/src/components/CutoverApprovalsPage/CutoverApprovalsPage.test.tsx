@@ -99,7 +99,9 @@ describe('CutoverApprovalsContent', () => {
     expect(await within(first).findByText('team-a')).toBeInTheDocument();
 
     const user = userEvent.setup({ delay: null });
-    const section = screen.getByRole('region', { name: 'Awaiting your approval' });
+    const section = screen.getByRole('region', {
+      name: 'Awaiting your approval',
+    });
     await user.click(within(section).getByRole('button', { name: 'Older' }));
     expect(await within(section).findByText('request 25')).toBeInTheDocument();
     expect(within(section).getByText('Page 2')).toBeInTheDocument();
@@ -112,20 +114,29 @@ describe('CutoverApprovalsContent', () => {
     const approveCutover = jest
       .fn()
       .mockResolvedValue({ ...open[0], status: 'applied' });
-    const api = await renderPage({ listCutovers: pagedList(open), approveCutover });
+    const api = await renderPage({
+      listCutovers: pagedList(open),
+      approveCutover,
+    });
     const user = userEvent.setup({ delay: null });
     await user.click(
-      await screen.findByRole('button', { name: 'Approve Switch to v2 of myapp' }),
+      await screen.findByRole('button', {
+        name: 'Approve Switch to v2 of myapp',
+      }),
     );
     const dialog = await screen.findByRole('dialog', {
       name: 'Approve: Switch to v2 of myapp',
     });
     const calls = (api.listCutovers as jest.Mock).mock.calls.length;
     await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
-    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
     expect(approveCutover).toHaveBeenCalledWith('c-0', {});
     await waitFor(() =>
-      expect((api.listCutovers as jest.Mock).mock.calls.length).toBeGreaterThan(calls),
+      expect((api.listCutovers as jest.Mock).mock.calls.length).toBeGreaterThan(
+        calls,
+      ),
     );
   });
 
@@ -148,7 +159,9 @@ describe('CutoverApprovalsContent', () => {
     const dialog = await screen.findByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
     expect(
-      await within(dialog).findByText('cutover c-0 is applied, not awaiting approval'),
+      await within(dialog).findByText(
+        'cutover c-0 is applied, not awaiting approval',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -158,7 +171,9 @@ describe('CutoverApprovalsContent', () => {
       myappCutover({ id: 'done', status: 'applied', reason: 'shipped' }),
     ];
     const api = await renderPage({ listCutovers: pagedList(all) });
-    const recent = await screen.findByRole('region', { name: 'Recent requests' });
+    const recent = await screen.findByRole('region', {
+      name: 'Recent requests',
+    });
     expect(await within(recent).findByText('shipped')).toBeInTheDocument();
     const user = userEvent.setup({ delay: null });
 

@@ -79,7 +79,11 @@ export function CutoverTable(props: {
                 </TableCell>
                 <TableCell>
                   {wording.actionLabel(cutover.action)}
-                  <Typography variant="caption" component="p" color="textSecondary">
+                  <Typography
+                    variant="caption"
+                    component="p"
+                    color="textSecondary"
+                  >
                     {cutover.reason}
                   </Typography>
                 </TableCell>
@@ -105,9 +109,15 @@ export function CutoverTable(props: {
                         <Button
                           key={decision}
                           size="small"
-                          variant={decision === 'approve' ? 'contained' : 'outlined'}
-                          color={decision === 'approve' ? 'primary' : 'secondary'}
-                          aria-label={`${DECISION_BUTTONS[decision]} ${wording.actionLabel(
+                          variant={
+                            decision === 'approve' ? 'contained' : 'outlined'
+                          }
+                          color={
+                            decision === 'approve' ? 'primary' : 'secondary'
+                          }
+                          aria-label={`${
+                            DECISION_BUTTONS[decision]
+                          } ${wording.actionLabel(
                             cutover.action,
                           )} of ${wording.entityName(cutover.entityRef)}`}
                           onClick={() => onDecide(cutover, decision)}

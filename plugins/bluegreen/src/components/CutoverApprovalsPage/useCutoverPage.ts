@@ -46,8 +46,7 @@ export function useCutoverPage(
       list =>
         !stale && setResult({ items: list.items, nextCursor: list.nextCursor }),
       e =>
-        !stale &&
-        setResult(previous => ({ ...previous, error: toError(e) })),
+        !stale && setResult(previous => ({ ...previous, error: toError(e) })),
     );
     return () => {
       stale = true;
@@ -61,7 +60,10 @@ export function useCutoverPage(
     }
   }, [nextCursor]);
   const newer = useCallback(
-    () => setCursors(previous => (previous.length > 1 ? previous.slice(0, -1) : previous)),
+    () =>
+      setCursors(previous =>
+        previous.length > 1 ? previous.slice(0, -1) : previous,
+      ),
     [],
   );
   return {

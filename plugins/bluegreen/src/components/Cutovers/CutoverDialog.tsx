@@ -205,7 +205,6 @@ export function CutoverDialog(props: CutoverDialogProps) {
               multiline
               minRows={2}
               variant="outlined"
-              autoFocus
               disabled={!preview.canRequest}
             />
             {preview.needsAcknowledgement && (
@@ -239,7 +238,10 @@ export function CutoverDialog(props: CutoverDialogProps) {
           {LABELS.close}
         </Button>
         {props.action.action === 'split' && !editingWeights && (
-          <Button onClick={() => setEditingWeights(true)} disabled={submit.busy}>
+          <Button
+            onClick={() => setEditingWeights(true)}
+            disabled={submit.busy}
+          >
             {LABELS.back}
           </Button>
         )}

@@ -92,10 +92,7 @@ function EventLine(props: { event: CutoverEvent }) {
 }
 
 /** One cutover's transitions and, once opened, its diff (read when not already loaded). */
-function CutoverEntryView(props: {
-  entry: CutoverEntry;
-  cutover?: Cutover;
-}) {
+function CutoverEntryView(props: { entry: CutoverEntry; cutover?: Cutover }) {
   const { entry } = props;
   const classes = useStyles();
   const api = useApi(bluegreenApiRef);
@@ -111,7 +108,9 @@ function CutoverEntryView(props: {
   }, [api, expanded, cutover, entry.cutoverId]);
   const latest = entry.events[0];
   const first = entry.events[entry.events.length - 1];
-  const what = cutover ? actionLabel(cutover.action) : `Cutover ${entry.cutoverId}`;
+  const what = cutover
+    ? actionLabel(cutover.action)
+    : `Cutover ${entry.cutoverId}`;
   const multiCluster = (cutover?.plan.clusters.length ?? 0) > 1;
   return (
     <Accordion

@@ -1,6 +1,7 @@
 import {
   BlueGreenStateResponse,
   Cutover,
+  CutoverOutcome,
   CutoverPreview,
 } from '@internal/plugin-bluegreen-common';
 import { screen, waitFor, within } from '@testing-library/react';
@@ -18,7 +19,13 @@ import {
 import { myappState } from '../../__fixtures__/states';
 import { renderWithEntity } from '../../__testUtils__/renderWithEntity';
 import { backendError, fakeSignals } from '../../__testUtils__/cutoverApi';
-import { EntityBlueGreenContent } from '../EntityBlueGreenContent';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { useLiveBlueGreen } from '../../hooks/useLiveBlueGreen';
+import { ColourPaletteProvider } from '../colours';
+import { SplitBar } from '../TrafficSplit';
+import { CutoverControls } from './CutoverControls';
+import { CutoverHistoryTimeline } from './CutoverHistoryTimeline';
 
 // Long enough that no poll fires during a test: what moves, moves on a signal or a click.
 const NO_POLL = 600_000;
@@ -65,7 +72,9 @@ function listing(options: {
 }): BlueGreenApi['listCutovers'] {
   return jest.fn(async query => {
     if (query.approvableBy === 'me') {
-      return { items: options.approvable && options.open ? [options.open] : [] };
+      return {
+        items: options.approvable && options.open ? [options.open] : [],
+      };
     }
     if (query.status?.includes('requested')) {
       return { items: options.open ? [options.open] : [] };
@@ -79,6 +88,36 @@ function listing(options: {
       ),
     };
   });
+}
+
+/**
+ * The tab's cutover parts on the tab's own hooks, with the split bars but without the colour
+ * panels, routes and explainer (EntityBlueGreenContent.test renders those): a much smaller page
+ * keeps these tests quick.
+ */
+function CutoverTab() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const { state, cutovers } = useLiveBlueGreen(entityRef, NO_POLL);
+  if (!state) {
+    return null;
+  }
+  return (
+    <ColourPaletteProvider state={state}>
+      <CutoverControls
+        entityRef={entityRef}
+        state={state}
+        cutovers={cutovers}
+      />
+      {state.clusters[0].splits.map(split => (
+        <SplitBar key={split.host} split={split} />
+      ))}
+      <CutoverHistoryTimeline
+        entityRef={entityRef}
+        version={cutovers.version}
+      />
+    </ColourPaletteProvider>
+  );
 }
 
 describe('cutovers on the Blue/Green tab', () => {
@@ -97,7 +136,7 @@ describe('cutovers on the Blue/Green tab', () => {
     api: Partial<BlueGreenApi>,
     options: { user?: string; signalApi?: ReturnType<typeof fakeSignals> } = {},
   ) {
-    return renderWithEntity(<EntityBlueGreenContent refreshIntervalMs={NO_POLL} />, {
+    return renderWithEntity(<CutoverTab />, {
       entity: myappEntity,
       api: { getState: jest.fn().mockResolvedValue(myappState), ...api },
       ...options,
@@ -110,7 +149,9 @@ describe('cutovers on the Blue/Green tab', () => {
       const requestCutover = jest.fn().mockResolvedValue(myappCutover());
       await render({ previewCutover, requestCutover });
 
-      await user.click(await screen.findByRole('button', { name: 'Switch to v2' }));
+      await user.click(
+        await screen.findByRole('button', { name: 'Switch to v2' }),
+      );
       const dialog = await screen.findByRole('dialog', {
         name: 'Switch to v2: preview',
       });
@@ -122,8 +163,12 @@ describe('cutovers on the Blue/Green tab', () => {
       const checks = await within(dialog).findByRole('list', {
         name: 'Pre-flight checks',
       });
-      expect(within(checks).getByText('Ready pods: passed')).toBeInTheDocument();
-      expect(within(checks).getByText('v2 has 2 ready pods')).toBeInTheDocument();
+      expect(
+        within(checks).getByText('Ready pods: passed'),
+      ).toBeInTheDocument();
+      expect(
+        within(checks).getByText('v2 has 2 ready pods'),
+      ).toBeInTheDocument();
 
       expect(
         within(dialog).getByRole('img', {
@@ -136,7 +181,9 @@ describe('cutovers on the Blue/Green tab', () => {
         }),
       ).toBeInTheDocument();
 
-      const diff = within(dialog).getByLabelText('diff of VirtualService myapp/myapp');
+      const diff = within(dialog).getByLabelText(
+        'diff of VirtualService myapp/myapp',
+      );
       expect(
         within(diff)
           .getAllByRole('insertion')
@@ -150,7 +197,10 @@ describe('cutovers on the Blue/Green tab', () => {
       });
       expect(submit).toBeDisabled();
       expect(within(dialog).getByText('Give a reason')).toBeInTheDocument();
-      await paste(within(dialog).getByRole('textbox', { name: /Reason/ }), 'JIRA-42');
+      await paste(
+        within(dialog).getByRole('textbox', { name: /Reason/ }),
+        'JIRA-42',
+      );
       expect(submit).toBeEnabled();
       await user.dblClick(submit);
 
@@ -166,6 +216,27 @@ describe('cutovers on the Blue/Green tab', () => {
       });
     });
 
+    it('moves focus into the dialog and back to the button that opened it', async () => {
+      await render({
+        previewCutover: jest.fn().mockResolvedValue(myappSwitchPreview),
+      });
+      const opener = await screen.findByRole('button', {
+        name: 'Switch to v2',
+      });
+      await user.click(opener);
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Switch to v2: preview',
+      });
+      // MUI focuses the modal that holds the dialog, and traps focus there.
+      await waitFor(() =>
+        expect(dialog.parentElement!.contains(document.activeElement)).toBe(
+          true,
+        ),
+      );
+      await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+      await waitFor(() => expect(opener).toHaveFocus());
+    });
+
     it('needs the warnings acknowledged, and says Apply when no approval is needed', async () => {
       const preview: CutoverPreview = {
         ...myappSwitchPreview,
@@ -177,7 +248,8 @@ describe('cutovers on the Blue/Green tab', () => {
             {
               id: 'no-new-errors',
               result: 'warn',
-              message: 'v1 keeps no traffic: its colour host still routes to it',
+              message:
+                'v1 keeps no traffic: its colour host still routes to it',
             },
           ],
         },
@@ -189,16 +261,29 @@ describe('cutovers on the Blue/Green tab', () => {
         previewCutover: jest.fn().mockResolvedValue(preview),
         requestCutover,
       });
-      await user.click(await screen.findByRole('button', { name: 'Switch to v2' }));
+      await user.click(
+        await screen.findByRole('button', { name: 'Switch to v2' }),
+      );
       const dialog = await screen.findByRole('dialog');
       expect(
         await within(dialog).findByText('No new configuration errors: warning'),
       ).toBeInTheDocument();
-      await paste(within(dialog).getByRole('textbox', { name: /Reason/ }), 'now');
-      const apply = within(dialog).getByRole('button', { name: 'Apply: Switch to v2' });
+      await paste(
+        within(dialog).getByRole('textbox', { name: /Reason/ }),
+        'now',
+      );
+      const apply = within(dialog).getByRole('button', {
+        name: 'Apply: Switch to v2',
+      });
       expect(apply).toBeDisabled();
-      expect(within(dialog).getByText('Acknowledge the warnings first')).toBeInTheDocument();
-      await user.click(within(dialog).getByRole('checkbox', { name: /I have read the warnings/ }));
+      expect(
+        within(dialog).getByText('Acknowledge the warnings first'),
+      ).toBeInTheDocument();
+      await user.click(
+        within(dialog).getByRole('checkbox', {
+          name: /I have read the warnings/,
+        }),
+      );
       await user.click(apply);
       await waitFor(() =>
         expect(requestCutover).toHaveBeenCalledWith(
@@ -223,12 +308,16 @@ describe('cutovers on the Blue/Green tab', () => {
         },
       };
       await render({ previewCutover: jest.fn().mockResolvedValue(preview) });
-      await user.click(await screen.findByRole('button', { name: 'Switch to v2' }));
+      await user.click(
+        await screen.findByRole('button', { name: 'Switch to v2' }),
+      );
       const dialog = await screen.findByRole('dialog');
       expect(
         await within(dialog).findByText('admission webhook denied the patch'),
       ).toBeInTheDocument();
-      expect(within(dialog).getByText('A pre-flight check failed')).toBeInTheDocument();
+      expect(
+        within(dialog).getByText('A pre-flight check failed'),
+      ).toBeInTheDocument();
       expect(
         within(dialog).getByRole('button', { name: /^Request approval/ }),
       ).toBeDisabled();
@@ -247,30 +336,45 @@ describe('cutovers on the Blue/Green tab', () => {
             ),
           ),
       });
-      await user.click(await screen.findByRole('button', { name: 'Switch to v2' }));
+      await user.click(
+        await screen.findByRole('button', { name: 'Switch to v2' }),
+      );
       const dialog = await screen.findByRole('dialog');
-      await paste(await within(dialog).findByRole('textbox', { name: /Reason/ }), 'go');
-      await user.click(within(dialog).getByRole('button', { name: /^Request approval/ }));
+      await paste(
+        await within(dialog).findByRole('textbox', { name: /Reason/ }),
+        'go',
+      );
+      await user.click(
+        within(dialog).getByRole('button', { name: /^Request approval/ }),
+      );
       expect(
         await within(dialog).findByText(
           'the cluster changed since this was planned — request again',
         ),
       ).toBeInTheDocument();
-      expect(within(dialog).getByRole('button', { name: /^Request approval/ })).toBeEnabled();
+      expect(
+        within(dialog).getByRole('button', { name: /^Request approval/ }),
+      ).toBeEnabled();
     });
 
     it('takes a split with a live total, refuses totals other than 100, then previews it', async () => {
       const previewCutover = jest.fn().mockResolvedValue(myappSwitchPreview);
       await render({ previewCutover });
-      await user.click(await screen.findByRole('button', { name: 'Set split…' }));
+      await user.click(
+        await screen.findByRole('button', { name: 'Set split…' }),
+      );
       const dialog = await screen.findByRole('dialog', { name: 'Set split…' });
       const v1 = within(dialog).getByRole('spinbutton', { name: 'v1 %' });
       const v2 = within(dialog).getByRole('spinbutton', { name: 'v2 %' });
       expect(v1).toHaveValue(50);
-      expect(within(dialog).getByRole('status')).toHaveTextContent('Total: 100%');
+      expect(within(dialog).getByRole('status')).toHaveTextContent(
+        'Total: 100%',
+      );
 
       await paste(v1, '70');
-      expect(within(dialog).getByRole('status')).toHaveTextContent('Total: 120%');
+      expect(within(dialog).getByRole('status')).toHaveTextContent(
+        'Total: 120%',
+      );
       expect(
         within(dialog).getByText('the weights add up to 120%, not 100%'),
       ).toBeInTheDocument();
@@ -284,10 +388,14 @@ describe('cutovers on the Blue/Green tab', () => {
       expect(preview).toBeDisabled();
 
       await paste(v2, '30');
-      expect(within(dialog).getByRole('status')).toHaveTextContent('Total: 100%');
+      expect(within(dialog).getByRole('status')).toHaveTextContent(
+        'Total: 100%',
+      );
       await user.click(preview);
       expect(
-        await screen.findByRole('dialog', { name: 'Split v1 70% · v2 30%: preview' }),
+        await screen.findByRole('dialog', {
+          name: 'Split v1 70% · v2 30%: preview',
+        }),
       ).toBeInTheDocument();
       expect(previewCutover).toHaveBeenCalledWith({
         entityRef: MYAPP,
@@ -303,7 +411,9 @@ describe('cutovers on the Blue/Green tab', () => {
         await screen.findByRole('button', { name: 'Switch to v2' }),
       ).toBeDisabled();
       expect(screen.getByText('v2 has no ready pods')).toBeInTheDocument();
-      expect(screen.getByRole('button', { name: 'Switch to v1' })).toBeEnabled();
+      expect(
+        screen.getByRole('button', { name: 'Switch to v1' }),
+      ).toBeEnabled();
     });
 
     it('offers no switch to the colour already active, and a rollback saying to what', async () => {
@@ -327,13 +437,17 @@ describe('cutovers on the Blue/Green tab', () => {
         previewCutover,
       });
       expect(
-        await screen.findByRole('button', { name: 'Roll back to v1 50% · v2 50%' }),
+        await screen.findByRole('button', {
+          name: 'Roll back to v1 50% · v2 50%',
+        }),
       ).toBeEnabled();
       expect(previewCutover).toHaveBeenCalledWith({
         entityRef: MYAPP,
         action: { action: 'rollback' },
       });
-      expect(screen.getByRole('button', { name: 'Switch to v1' })).toBeInTheDocument();
+      expect(
+        screen.getByRole('button', { name: 'Switch to v1' }),
+      ).toBeInTheDocument();
       expect(
         screen.queryByRole('button', { name: 'Switch to v2' }),
       ).not.toBeInTheDocument();
@@ -341,8 +455,12 @@ describe('cutovers on the Blue/Green tab', () => {
 
     it('disables every action while a request is open', async () => {
       await render({ listCutovers: listing({ open: myappCutover() }) });
-      expect(await screen.findByRole('button', { name: 'Set split…' })).toBeDisabled();
-      expect(screen.getByRole('button', { name: 'Switch to v2' })).toBeDisabled();
+      expect(
+        await screen.findByRole('button', { name: 'Set split…' }),
+      ).toBeDisabled();
+      expect(
+        screen.getByRole('button', { name: 'Switch to v2' }),
+      ).toBeDisabled();
       expect(screen.getAllByText('a request is open')).toHaveLength(3);
     });
 
@@ -353,9 +471,13 @@ describe('cutovers on the Blue/Green tab', () => {
         listCutovers: listing({ applied: myappCutover({ status: 'applied' }) }),
         previewCutover: jest
           .fn()
-          .mockRejectedValue(await backendError(403, 'NotAllowedError', message)),
+          .mockRejectedValue(
+            await backendError(403, 'NotAllowedError', message),
+          ),
       });
-      const actions = await screen.findByRole('region', { name: 'Release actions' });
+      const actions = await screen.findByRole('region', {
+        name: 'Release actions',
+      });
       expect(
         await within(actions).findByText(
           `You may not request cutovers of this entity: ${message}`,
@@ -380,7 +502,9 @@ describe('cutovers on the Blue/Green tab', () => {
       );
       const panel = await screen.findByRole('region', { name: 'Open request' });
       expect(within(panel).getByText('Awaiting approval')).toBeInTheDocument();
-      expect(within(panel).getByText('release v2 (JIRA-42)')).toBeInTheDocument();
+      expect(
+        within(panel).getByText('release v2 (JIRA-42)'),
+      ).toBeInTheDocument();
       expect(within(panel).getByText('0 of 1 approval')).toBeInTheDocument();
       expect(within(panel).getByText(/^alice,/)).toBeInTheDocument();
       expect(within(panel).getByText('3 minutes ago')).toBeInTheDocument();
@@ -392,14 +516,19 @@ describe('cutovers on the Blue/Green tab', () => {
       const dialog = await screen.findByRole('dialog', {
         name: 'Approve: Switch to v2 of myapp',
       });
-      await paste(within(dialog).getByRole('textbox', { name: 'Comment' }), 'lgtm');
+      await paste(
+        within(dialog).getByRole('textbox', { name: 'Comment' }),
+        'lgtm',
+      );
       const approve = within(dialog).getByRole('button', { name: 'Approve' });
       await user.dblClick(approve);
       expect(approve).toBeDisabled();
       expect(approveCutover).toHaveBeenCalledTimes(1);
       expect(approveCutover).toHaveBeenCalledWith('c-1', { comment: 'lgtm' });
       resolveApproval(myappCutover({ status: 'applied' }));
-      await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
     });
 
     it('needs a comment to reject', async () => {
@@ -417,11 +546,18 @@ describe('cutovers on the Blue/Green tab', () => {
       const dialog = await screen.findByRole('dialog', { name: /^Reject:/ });
       const reject = within(dialog).getByRole('button', { name: 'Reject' });
       expect(reject).toBeDisabled();
-      expect(within(dialog).getByText('Say why you reject it')).toBeInTheDocument();
-      await paste(within(dialog).getByRole('textbox', { name: /Comment/ }), 'not on a Friday');
+      expect(
+        within(dialog).getByText('Say why you reject it'),
+      ).toBeInTheDocument();
+      await paste(
+        within(dialog).getByRole('textbox', { name: /Comment/ }),
+        'not on a Friday',
+      );
       await user.click(reject);
       await waitFor(() =>
-        expect(rejectCutover).toHaveBeenCalledWith('c-1', { comment: 'not on a Friday' }),
+        expect(rejectCutover).toHaveBeenCalledWith('c-1', {
+          comment: 'not on a Friday',
+        }),
       );
     });
 
@@ -431,9 +567,15 @@ describe('cutovers on the Blue/Green tab', () => {
         { user: ALICE },
       );
       const panel = await screen.findByRole('region', { name: 'Open request' });
-      expect(within(panel).getByRole('button', { name: 'Cancel request' })).toBeInTheDocument();
-      expect(within(panel).queryByRole('button', { name: 'Approve' })).not.toBeInTheDocument();
-      expect(within(panel).getByText('You cannot approve your own request.')).toBeInTheDocument();
+      expect(
+        within(panel).getByRole('button', { name: 'Cancel request' }),
+      ).toBeInTheDocument();
+      expect(
+        within(panel).queryByRole('button', { name: 'Approve' }),
+      ).not.toBeInTheDocument();
+      expect(
+        within(panel).getByText('You cannot approve your own request.'),
+      ).toBeInTheDocument();
     });
 
     it('offers no decision to a user who may not approve', async () => {
@@ -446,21 +588,33 @@ describe('cutovers on the Blue/Green tab', () => {
     });
 
     it.each([
-      ['approved', 'Approved, about to apply', undefined],
-      ['applying', 'Applying', undefined],
-    ] as const)('shows a cutover that is %s as in progress', async (status, label) => {
-      await render({ listCutovers: listing({ open: myappCutover({ status }) }) });
-      const panel = await screen.findByRole('region', { name: 'Open request' });
-      expect(within(panel).getByText(label)).toBeInTheDocument();
-      expect(within(panel).getByRole('progressbar', { name: label })).toBeInTheDocument();
-      expect(within(panel).queryByRole('button')).not.toBeInTheDocument();
-    });
+      ['approved', 'Approved, about to apply'],
+      ['applying', 'Applying'],
+    ] as const)(
+      'shows a cutover that is %s as in progress',
+      async (status, label) => {
+        await render({
+          listCutovers: listing({ open: myappCutover({ status }) }),
+        });
+        const panel = await screen.findByRole('region', {
+          name: 'Open request',
+        });
+        expect(within(panel).getByText(label)).toBeInTheDocument();
+        expect(
+          within(panel).getByRole('progressbar', { name: label }),
+        ).toBeInTheDocument();
+        expect(within(panel).queryByRole('button')).not.toBeInTheDocument();
+      },
+    );
 
     it.each([
       [
         'applied',
         'Applied',
-        { message: 'Applied and verified: myapp.example.com sends 100% to v2', verified: true },
+        {
+          message: 'Applied and verified: myapp.example.com sends 100% to v2',
+          verified: true,
+        },
         'Applied and verified: myapp.example.com sends 100% to v2',
       ],
       [
@@ -471,7 +625,12 @@ describe('cutovers on the Blue/Green tab', () => {
           objects: [
             {
               cluster: 'demo',
-              object: { apiVersion: 'v1', kind: 'VirtualService', namespace: 'myapp', name: 'myapp' },
+              object: {
+                apiVersion: 'v1',
+                kind: 'VirtualService',
+                namespace: 'myapp',
+                name: 'myapp',
+              },
               result: 'reverted' as const,
             },
           ],
@@ -490,12 +649,21 @@ describe('cutovers on the Blue/Green tab', () => {
     ] as const)(
       'follows the request live to %s, and the split moves without a reload',
       async (status, label, outcome, detail) => {
+        const bar =
+          status === 'applied'
+            ? 'myapp.example.com: v1 0%, v2 100%'
+            : 'myapp.example.com: v1 50%, v2 50%';
         const signals = fakeSignals();
         const open = myappCutover({ status: 'applying' });
-        const ended = myappCutover({ status, outcome });
+        const ended = myappCutover({
+          status,
+          outcome: outcome as CutoverOutcome,
+        });
         let current: Cutover | undefined = open;
         const listCutovers = jest.fn(async (query: any) =>
-          query.status?.includes('applying') && current ? { items: [current] } : { items: [] },
+          query.status?.includes('applying') && current
+            ? { items: [current] }
+            : { items: [] },
         );
         const getState = jest.fn().mockResolvedValue(myappState);
         await render(
@@ -512,20 +680,26 @@ describe('cutovers on the Blue/Green tab', () => {
         expect(screen.getByText('Following live')).toBeInTheDocument();
 
         current = undefined;
-        getState.mockResolvedValue(status === 'applied' ? myappOnV2 : myappState);
+        getState.mockResolvedValue(
+          bar.endsWith('v2 100%') ? myappOnV2 : myappState,
+        );
         signals.publish({ cutoverId: 'c-1', entityRef: MYAPP, status });
 
-        const panel = await screen.findByRole('region', { name: 'Last request' });
+        const panel = await screen.findByRole('region', {
+          name: 'Last request',
+        });
         expect(within(panel).getByText(label)).toBeInTheDocument();
         expect(within(panel).getByText(detail)).toBeInTheDocument();
         await waitFor(() => expect(getState).toHaveBeenCalledTimes(2));
-        if (status === 'applied') {
-          expect(
-            await screen.findByRole('img', { name: 'myapp.example.com: v1 0%, v2 100%' }),
-          ).toBeInTheDocument();
-        }
-        await user.click(within(panel).getByRole('button', { name: 'Dismiss' }));
-        expect(screen.queryByRole('region', { name: 'Last request' })).not.toBeInTheDocument();
+        expect(
+          await screen.findByRole('img', { name: bar }),
+        ).toBeInTheDocument();
+        await user.click(
+          within(panel).getByRole('button', { name: 'Dismiss' }),
+        );
+        expect(
+          screen.queryByRole('region', { name: 'Last request' }),
+        ).not.toBeInTheDocument();
       },
     );
   });
@@ -539,7 +713,12 @@ describe('cutovers on the Blue/Green tab', () => {
         entityRef: MYAPP,
         events: [
           cutoverEvent({ id: 3, type: 'applied', actor: 'plugin:bluegreen' }),
-          cutoverEvent({ id: 2, type: 'approved', actor: BOB, comment: 'lgtm' }),
+          cutoverEvent({
+            id: 2,
+            type: 'approved',
+            actor: BOB,
+            comment: 'lgtm',
+          }),
           cutoverEvent({ id: 1, type: 'requested', status: 'requested' }),
         ],
       }),

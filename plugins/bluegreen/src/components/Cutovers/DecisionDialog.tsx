@@ -79,7 +79,6 @@ export function DecisionDialog(props: {
           multiline
           minRows={2}
           variant="outlined"
-          autoFocus
         />
       </DialogContent>
       <DialogActions>

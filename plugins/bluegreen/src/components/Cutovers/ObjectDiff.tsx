@@ -41,7 +41,11 @@ const useStyles = makeStyles(theme => ({
 type LineKind = 'added' | 'removed' | 'meta' | 'context';
 
 function lineKind(line: string): LineKind {
-  if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('@@')) {
+  if (
+    line.startsWith('+++') ||
+    line.startsWith('---') ||
+    line.startsWith('@@')
+  ) {
     return 'meta';
   }
   if (line.startsWith('+')) {

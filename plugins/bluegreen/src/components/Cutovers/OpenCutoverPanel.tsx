@@ -137,10 +137,14 @@ export function OpenCutoverPanel(props: {
     decisions.push('approve', 'reject');
   }
   const title = isOpen ? LABELS.openRequest : LABELS.lastRequest;
+  let subheader: string | undefined;
+  if (isOpen) {
+    subheader = live ? LABELS.followingLive : LABELS.followingByPolling;
+  }
   return (
     <InfoCard
       title={`${title}: ${actionLabel(cutover.action)}`}
-      subheader={isOpen ? (live ? LABELS.followingLive : LABELS.followingByPolling) : undefined}
+      subheader={subheader}
     >
       <section aria-label={title}>
         <dl className={classes.facts}>

@@ -16,12 +16,7 @@ import { bluegreenApiRef } from '../../api';
 import { errorMessage } from '../BlueGreenErrorPanel';
 import { isForbidden } from './ApiErrorAlert';
 import { CutoverDialog } from './CutoverDialog';
-import {
-  LABELS,
-  REASONS,
-  actionLabel,
-  rollbackLabel,
-} from './wording';
+import { LABELS, REASONS, actionLabel, rollbackLabel } from './wording';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -57,7 +52,9 @@ function switchButtons(
     .filter(name => !clusters.every(c => c.activeColour === name))
     .map(name => {
       const empty = clusters.find(c =>
-        c.colours.some(colour => colour.name === name && colour.readyPods === 0),
+        c.colours.some(
+          colour => colour.name === name && colour.readyPods === 0,
+        ),
       );
       return {
         key: `switch-${name}`,

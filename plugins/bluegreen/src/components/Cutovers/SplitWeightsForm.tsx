@@ -53,7 +53,7 @@ export function SplitWeightsForm(props: {
   const check = validateWeights(weights);
   return (
     <>
-      {Object.entries(weights).map(([colour, value], i) => (
+      {Object.entries(weights).map(([colour, value]) => (
         <div key={colour} className={classes.row}>
           <ColourChip colour={colour} size="medium" />
           <TextField
@@ -62,7 +62,6 @@ export function SplitWeightsForm(props: {
             label={`${colour} %`}
             type="number"
             value={value}
-            autoFocus={i === 0}
             variant="outlined"
             size="small"
             inputProps={{ min: 0, max: 100, step: 1 }}

@@ -131,8 +131,7 @@ export const LABELS = {
   reasonHelp:
     'Why this change, for the approver and the history (e.g. the ticket).',
   comment: 'Comment',
-  acknowledgeWarnings:
-    'I have read the warnings and want to go ahead anyway',
+  acknowledgeWarnings: 'I have read the warnings and want to go ahead anyway',
   checks: 'Pre-flight checks',
   splitChanges: 'Traffic split, before → after',
   objectChanges: 'Changes to Istio objects',
@@ -158,8 +157,7 @@ export const LABELS = {
   anyStatus: 'Any status',
   openStatuses: 'Open',
   anyOwner: 'Any owner',
-  ownerFilterNote:
-    'The owner filter applies to the requests on this page.',
+  ownerFilterNote: 'The owner filter applies to the requests on this page.',
   newer: 'Newer',
   older: 'Older',
   entity: 'Entity',

@@ -15,7 +15,10 @@ import {
 import { wording } from '../Cutovers';
 
 /** The entity's open cutover as a chip linking to the tab; nothing when none is open. */
-export function PendingCutoverChip(props: { entityRef: string; tabLink: string }) {
+export function PendingCutoverChip(props: {
+  entityRef: string;
+  tabLink: string;
+}) {
   const { entityRef, tabLink } = props;
   const api = useApi(bluegreenApiRef);
   const [open, setOpen] = useState<Cutover>();

@@ -19,6 +19,7 @@ import {
   unreachableCluster,
 } from '../../__fixtures__/states';
 import { renderWithEntity } from '../../__testUtils__/renderWithEntity';
+import { myappCutover } from '../../__fixtures__/cutovers';
 import { EntityBlueGreenContent } from './EntityBlueGreenContent';
 
 function withCluster(
@@ -165,6 +166,27 @@ describe('EntityBlueGreenContent', () => {
         within(findings).getByText('No configuration problems found.'),
       ).toBeInTheDocument();
     });
+  });
+
+  it('puts the open request and the release actions above the clusters, the history below', async () => {
+    await renderWithEntity(<EntityBlueGreenContent />, {
+      entity: myappEntity,
+      api: {
+        getState: jest.fn().mockResolvedValue(myappState),
+        listCutovers: jest.fn().mockResolvedValue({ items: [myappCutover()] }),
+      },
+    });
+    const panel = await screen.findByRole('region', { name: 'Open request' });
+    const actions = await screen.findByRole('region', {
+      name: 'Release actions',
+    });
+    const history = await screen.findByRole('region', { name: 'History' });
+    const cluster = screen.getByText('Cluster demo');
+    const follows = (a: Node, b: Node) =>
+      Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+    expect(follows(panel, actions)).toBe(true);
+    expect(follows(actions, cluster)).toBe(true);
+    expect(follows(cluster, history)).toBe(true);
   });
 
   it('myapp: v1 and v2 in distinct colours, weighted 50/50, no active colour', async () => {

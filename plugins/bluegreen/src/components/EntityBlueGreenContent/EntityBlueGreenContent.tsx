@@ -1,9 +1,7 @@
 import { Progress } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { useEffect } from 'react';
-import { useBlueGreenState } from '../../hooks/useBlueGreenState';
-import { useEntityCutovers } from '../../hooks/useEntityCutovers';
+import { useLiveBlueGreen } from '../../hooks/useLiveBlueGreen';
 import { isBlueGreenAvailable } from '../../isBlueGreenAvailable';
 import { BlueGreenErrorPanel } from '../BlueGreenErrorPanel';
 import { CutoverControls, CutoverHistoryTimeline } from '../Cutovers';
@@ -19,17 +17,10 @@ export interface EntityBlueGreenContentProps {
 function LoadedBlueGreenContent(props: EntityBlueGreenContentProps) {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
-  const { state, error, refresh } = useBlueGreenState(
+  const { state, error, cutovers } = useLiveBlueGreen(
     entityRef,
     props.refreshIntervalMs,
   );
-  const cutovers = useEntityCutovers(entityRef, props.refreshIntervalMs);
-  // A cutover moved (applied, failed, …): the split bars follow without waiting for the next poll.
-  useEffect(() => {
-    if (cutovers.version > 0) {
-      refresh();
-    }
-  }, [cutovers.version, refresh]);
   if (state) {
     return (
       <BlueGreenStateView

@@ -48,11 +48,7 @@ export function SplitBar(props: { split: SplitBarShares; label?: string }) {
     .map(d => `${destinationLabel(d.colour)} ${d.percent}%`)
     .join(', ');
   return (
-    <div
-      className={classes.bar}
-      role="img"
-      aria-label={`${name}: ${summary}`}
-    >
+    <div className={classes.bar} role="img" aria-label={`${name}: ${summary}`}>
       {split.destinations
         .filter(d => d.percent > 0)
         .map((d, i) => {
