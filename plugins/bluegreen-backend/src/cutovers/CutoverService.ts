@@ -312,7 +312,7 @@ export class CutoverService {
             cluster: source.cluster.name,
             hosts: target.hosts,
             namespace: target.namespace,
-            objects: await source.objectsIn(target.namespace),
+            objects: await source.objectsIn(target.namespace, { fresh: true }),
           });
         } catch (e) {
           checks.push({

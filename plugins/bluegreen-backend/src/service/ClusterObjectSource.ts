@@ -150,14 +150,22 @@ export class ClusterObjectSource {
   }
 
   /**
-   * The objects in `namespace`, or in every namespace when it is not given. Without a namespace
+   * The objects in `namespace`, or in every namespace when it is not given. `fresh` reads the
+   * namespace from the cluster even when the cache is live: what a cutover plans against must be
+   * what the cluster holds now, not what the watch has delivered so far. Without a namespace
    * and without a live cache this waits for the informers, since reading a whole cluster per
    * request is exactly what the cache exists to avoid.
    */
-  async objectsIn(namespace?: string): Promise<ClusterObjects> {
+  async objectsIn(
+    namespace?: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<ClusterObjects> {
     const problem = clusterConfigProblem(this.cluster);
     if (problem) {
       throw new ClusterReadError(problem, 'unknown');
+    }
+    if (options.fresh && namespace) {
+      return this.readNamespace(namespace);
     }
     if (this.options.watch) {
       this.startWatching();
