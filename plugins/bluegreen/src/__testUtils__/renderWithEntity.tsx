@@ -9,14 +9,35 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { ReactElement } from 'react';
 import { BlueGreenApi, bluegreenApiRef } from '../api';
 import { apiWithDefaults } from './cutoverApi';
 
+/** What the fake permission API answers: `ALLOW` or `DENY`, as `mockApis.permission` takes them. */
+type PermissionResult = Extract<
+  NonNullable<Parameters<typeof mockApis.permission>[0]>['authorize'],
+  string
+>;
+
+/**
+ * A permission API that grants everything except the named permissions (e.g.
+ * `bluegreen.cutover.approve`).
+ */
+export function permissionsExcept(denied: string[]) {
+  return mockApis.permission({
+    authorize: request =>
+      (denied.includes(request.permission.name)
+        ? 'DENY'
+        : 'ALLOW') as PermissionResult,
+  });
+}
+
 /**
  * Renders a component of the plugin on an entity page, with the given API (cutover methods
- * default to "nothing yet"), signed in as `user` (default alice) and, when given, with signals.
+ * default to "nothing yet"), signed in as `user` (default alice), with the permissions not in
+ * `deniedPermissions` granted and, when given, with signals.
  */
 export function renderWithEntity(
   element: ReactElement,
@@ -25,6 +46,7 @@ export function renderWithEntity(
     api: Partial<BlueGreenApi>;
     user?: string;
     signalApi?: SignalApi;
+    deniedPermissions?: string[];
   },
 ) {
   const apis: Array<readonly [any, any]> = [
@@ -35,6 +57,7 @@ export function renderWithEntity(
         userEntityRef: options.user ?? 'user:default/alice',
       }),
     ],
+    [permissionApiRef, permissionsExcept(options.deniedPermissions ?? [])],
   ];
   if (options.signalApi) {
     apis.push([signalApiRef, options.signalApi]);

@@ -3,7 +3,9 @@ import { ErrorLike, toError } from '@backstage/errors';
 import {
   Cutover,
   OPEN_CUTOVER_STATUSES,
+  bluegreenCutoverApprovePermission,
 } from '@internal/plugin-bluegreen-common';
+import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { bluegreenApiRef } from '../api';
 import { DEFAULT_REFRESH_INTERVAL_MS } from './useBlueGreenState';
@@ -19,8 +21,17 @@ export interface EntityCutovers {
    * dismissed), so its outcome stays on screen.
    */
   followed?: Cutover;
-  /** Whether the signed-in user may approve the open cutover (it is listed `approvableBy=me`). */
+  /**
+   * Whether the signed-in user may approve the open cutover: the policy grants them
+   * `bluegreen.cutover.approve` for the entity and the backend lists it `approvableBy=me` (which
+   * also leaves out their own requests).
+   */
   approvable: boolean;
+  /**
+   * Whether the policy grants the signed-in user `bluegreen.cutover.approve` for the entity;
+   * undefined while asking.
+   */
+  mayApprove?: boolean;
   /** The entity's last applied cutover, the one a rollback would undo. */
   lastApplied?: Cutover;
   error?: ErrorLike;
@@ -57,6 +68,10 @@ export function useEntityCutovers(
   refreshIntervalMs: number = DEFAULT_REFRESH_INTERVAL_MS,
 ): EntityCutovers {
   const api = useApi(bluegreenApiRef);
+  const approvePermission = usePermission({
+    permission: bluegreenCutoverApprovePermission,
+    resourceRef: entityRef,
+  });
   const [loaded, setLoaded] = useState<Loaded & { done: boolean }>({
     approvable: false,
     done: false,
@@ -159,7 +174,10 @@ export function useEntityCutovers(
     loaded: loaded.done,
     open: loaded.open,
     followed: loaded.followed,
-    approvable: loaded.approvable,
+    approvable: approvePermission.allowed && loaded.approvable,
+    mayApprove: approvePermission.loading
+      ? undefined
+      : approvePermission.allowed,
     lastApplied: loaded.lastApplied,
     error,
     live,

@@ -27,6 +27,7 @@ export function CutoverControls(props: {
             cutover={cutovers.followed}
             currentUser={currentUser}
             approvable={cutovers.approvable}
+            mayApprove={cutovers.mayApprove}
             live={cutovers.live}
             onDecided={cutovers.follow}
             onDismiss={cutovers.dismiss}

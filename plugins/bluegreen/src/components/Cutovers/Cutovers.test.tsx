@@ -19,16 +19,7 @@ import {
 import { myappState } from '../../__fixtures__/states';
 import { renderWithEntity } from '../../__testUtils__/renderWithEntity';
 import { backendError, fakeSignals } from '../../__testUtils__/cutoverApi';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { useLiveBlueGreen } from '../../hooks/useLiveBlueGreen';
-import { ColourPaletteProvider } from '../colours';
-import { SplitBar } from '../TrafficSplit';
-import { CutoverControls } from './CutoverControls';
-import { CutoverHistoryTimeline } from './CutoverHistoryTimeline';
-
-// Long enough that no poll fires during a test: what moves, moves on a signal or a click.
-const NO_POLL = 600_000;
+import { CutoverTab, listing } from '../../__testUtils__/cutoverTab';
 
 function withV2Pods(readyPods: number): BlueGreenStateResponse {
   const cluster = myappState.clusters[0];
@@ -64,62 +55,6 @@ const myappOnV2: BlueGreenStateResponse = {
   ],
 };
 
-/** listCutovers answering like the backend: the open one, the last applied, approvable ones. */
-function listing(options: {
-  open?: Cutover;
-  applied?: Cutover;
-  approvable?: boolean;
-}): BlueGreenApi['listCutovers'] {
-  return jest.fn(async query => {
-    if (query.approvableBy === 'me') {
-      return {
-        items: options.approvable && options.open ? [options.open] : [],
-      };
-    }
-    if (query.status?.includes('requested')) {
-      return { items: options.open ? [options.open] : [] };
-    }
-    if (query.status?.includes('applied')) {
-      return { items: options.applied ? [options.applied] : [] };
-    }
-    return {
-      items: [options.open, options.applied].filter(
-        (c): c is Cutover => c !== undefined,
-      ),
-    };
-  });
-}
-
-/**
- * The tab's cutover parts on the tab's own hooks, with the split bars but without the colour
- * panels, routes and explainer (EntityBlueGreenContent.test renders those): a much smaller page
- * keeps these tests quick.
- */
-function CutoverTab() {
-  const { entity } = useEntity();
-  const entityRef = stringifyEntityRef(entity);
-  const { state, cutovers } = useLiveBlueGreen(entityRef, NO_POLL);
-  if (!state) {
-    return null;
-  }
-  return (
-    <ColourPaletteProvider state={state}>
-      <CutoverControls
-        entityRef={entityRef}
-        state={state}
-        cutovers={cutovers}
-      />
-      {state.clusters[0].splits.map(split => (
-        <SplitBar key={split.host} split={split} />
-      ))}
-      <CutoverHistoryTimeline
-        entityRef={entityRef}
-        version={cutovers.version}
-      />
-    </ColourPaletteProvider>
-  );
-}
-
 describe('cutovers on the Blue/Green tab', () => {
   let user: UserEvent;
   beforeEach(() => {
@@ -134,7 +69,11 @@ describe('cutovers on the Blue/Green tab', () => {
 
   function render(
     api: Partial<BlueGreenApi>,
-    options: { user?: string; signalApi?: ReturnType<typeof fakeSignals> } = {},
+    options: {
+      user?: string;
+      signalApi?: ReturnType<typeof fakeSignals>;
+      deniedPermissions?: string[];
+    } = {},
   ) {
     return renderWithEntity(<CutoverTab />, {
       entity: myappEntity,
@@ -394,7 +333,7 @@ describe('cutovers on the Blue/Green tab', () => {
       await user.click(preview);
       expect(
         await screen.findByRole('dialog', {
-          name: 'Split v1 70% · v2 30%: preview',
+          name: 'Split v1 70%, v2 30%: preview',
         }),
       ).toBeInTheDocument();
       expect(previewCutover).toHaveBeenCalledWith({
@@ -464,7 +403,7 @@ describe('cutovers on the Blue/Green tab', () => {
       expect(screen.getAllByText('a request is open')).toHaveLength(3);
     });
 
-    it('hides the actions, naming the permission, when the backend refuses the request permission', async () => {
+    it('hides the actions, naming the permission, when the backend still refuses the request permission', async () => {
       const message =
         'You may not request a cutover of component:default/myapp (permission bluegreen.cutover.request)';
       await render({

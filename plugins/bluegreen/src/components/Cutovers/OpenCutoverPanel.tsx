@@ -116,15 +116,24 @@ function Outcome(props: { cutover: Cutover }) {
 export function OpenCutoverPanel(props: {
   cutover: Cutover;
   currentUser?: string;
-  /** Whether the signed-in user may approve it (listed `approvableBy=me`). */
+  /** Whether the signed-in user may approve it (permitted, and listed `approvableBy=me`). */
   approvable: boolean;
+  /** Whether the permission policy lets the signed-in user approve this entity's cutovers. */
+  mayApprove?: boolean;
   /** Whether it updates through signals (else by polling). */
   live: boolean;
   onDecided: (cutover: Cutover) => void;
   onDismiss: () => void;
 }) {
-  const { cutover, currentUser, approvable, live, onDecided, onDismiss } =
-    props;
+  const {
+    cutover,
+    currentUser,
+    approvable,
+    mayApprove,
+    live,
+    onDecided,
+    onDismiss,
+  } = props;
   const classes = useStyles();
   const [decision, setDecision] = useState<Decision>();
   const isOpen = OPEN_CUTOVER_STATUSES.includes(cutover.status);
@@ -179,6 +188,11 @@ export function OpenCutoverPanel(props: {
         {waiting && mine && (
           <Typography variant="body2" color="textSecondary">
             {LABELS.cannotApproveOwn}
+          </Typography>
+        )}
+        {waiting && !mine && mayApprove === false && (
+          <Typography variant="body2" color="textSecondary">
+            {LABELS.noApprovePermission}
           </Typography>
         )}
         <div className={classes.buttons}>

@@ -5,7 +5,9 @@ import {
   Cutover,
   CutoverAction,
   CutoverPreview,
+  bluegreenCutoverRequestPermission,
 } from '@internal/plugin-bluegreen-common';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
@@ -157,7 +159,9 @@ function rollbackButton(
 
 /**
  * "Switch to <colour>", "Set split…" and "Roll back", each disabled with its reason when it cannot
- * be requested now; hidden, with the backend's message, once it refused the request permission.
+ * be requested now. Shown only to users the permission policy grants `bluegreen.cutover.request`
+ * for the entity (hidden, saying so, otherwise); should the backend still refuse with a 403, they
+ * are hidden with its message.
  */
 export function ReleaseActions(props: {
   entityRef: string;
@@ -170,10 +174,14 @@ export function ReleaseActions(props: {
   const classes = useStyles();
   const [dialogAction, setDialogAction] = useState<CutoverAction>();
   const [forbidden, setForbidden] = useState<ErrorLike>();
+  const permission = usePermission({
+    permission: bluegreenCutoverRequestPermission,
+    resourceRef: entityRef,
+  });
   const rollback = useRollbackPreview(
     entityRef,
     lastApplied,
-    !open && !forbidden,
+    permission.allowed && !open && !forbidden,
     setForbidden,
   );
 
@@ -187,11 +195,17 @@ export function ReleaseActions(props: {
     />
   );
 
-  if (forbidden) {
+  if (permission.loading) {
+    return null;
+  }
+  if (!permission.allowed || forbidden) {
     return (
       <section aria-label={LABELS.releaseActions}>
         <Alert severity="info">
-          {LABELS.noCutoverPermission}: {errorMessage(forbidden)}
+          {LABELS.noCutoverPermission}:{' '}
+          {forbidden
+            ? errorMessage(forbidden)
+            : LABELS.noCutoverPermissionDetail}
         </Alert>
         {dialog}
       </section>

@@ -6,6 +6,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CutoverAction,
   CutoverEventType,
+  describeCutoverAction,
   CutoverStatus,
   PreflightCheck,
   PreflightCheckId,
@@ -14,18 +15,17 @@ import {
 /** The tab's path under the entity page, as the plugin registers it. */
 export const TAB_PATH = 'bluegreen';
 
-/** How an action reads in a button, a title or a table cell. */
+/** `switch to v2` → `Switch to v2`. */
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * How an action reads in a button, a title or a table cell: the common package's one wording of
+ * an action (the backend's messages and notifications say the same), capitalised.
+ */
 export function actionLabel(action: CutoverAction): string {
-  switch (action.action) {
-    case 'switch':
-      return `Switch to ${action.colour}`;
-    case 'split':
-      return `Split ${Object.entries(action.weights)
-        .map(([colour, weight]) => `${colour} ${weight}%`)
-        .join(' · ')}`;
-    default:
-      return 'Roll back';
-  }
+  return capitalise(describeCutoverAction(action));
 }
 
 export const STATUS_LABELS: Record<CutoverStatus, string> = {
@@ -116,7 +116,6 @@ export function approvalsProgress(given: number, required: number): string {
 export const LABELS = {
   releaseActions: 'Release actions',
   setSplit: 'Set split…',
-  rollBack: 'Roll back',
   requestApproval: 'Request approval',
   apply: 'Apply',
   approve: 'Approve',
@@ -172,6 +171,10 @@ export const LABELS = {
   objectsOutcome: 'What happened to each object',
   changedSincePlanned: 'Changed since it was planned',
   noCutoverPermission: 'You may not request cutovers of this entity',
+  noCutoverPermissionDetail:
+    'the permission policy does not grant you bluegreen.cutover.request for it',
+  noApprovePermission:
+    'You may not approve or reject cutovers of this entity (permission bluegreen.cutover.approve).',
   cannotApproveOwn: 'You cannot approve your own request.',
 } as const;
 
@@ -225,9 +228,8 @@ export function sharesLabel(
 export function rollbackLabel(
   after?: Array<{ colour: string | null; percent: number }>,
 ): string {
-  return after?.length
-    ? `${LABELS.rollBack} to ${sharesLabel(after)}`
-    : LABELS.rollBack;
+  const label = actionLabel({ action: 'rollback' });
+  return after?.length ? `${label} to ${sharesLabel(after)}` : label;
 }
 
 export function previewTitle(action: CutoverAction): string {
