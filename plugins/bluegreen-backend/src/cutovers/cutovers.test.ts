@@ -1,3 +1,13 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  NotificationSendOptions,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
+import {
+  SignalPayload,
+  signalsServiceRef,
+} from '@backstage/plugin-signals-node';
 import type {
   ClusterBlueGreenState,
   Cutover,
@@ -835,5 +845,94 @@ describe('cutovers when the policy denies', () => {
       expect(res.body.error.message).toContain('bluegreen.cutover.request');
     }
     expect(kube.requestCounts()).toEqual({});
+  });
+});
+
+describe('who is told about a cutover', () => {
+  let kube: KubeTestServer;
+  let backend: TestBackend;
+  const sent: NotificationSendOptions[] = [];
+  const signals: SignalPayload[] = [];
+  const audited: Array<{ eventId: string; outcome: string }> = [];
+
+  beforeAll(async () => {
+    kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
+    backend = await startBlueGreenBackend(kube, {
+      features: [
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            send: async (notification: NotificationSendOptions) => {
+              sent.push(notification);
+            },
+          }),
+        }),
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({
+            publish: async (signal: SignalPayload) => {
+              signals.push(signal);
+            },
+          }),
+        }),
+        mockServices.auditor.mock({
+          createEvent: async ({ eventId }) => ({
+            success: async () => {
+              audited.push({ eventId, outcome: 'success' });
+            },
+            fail: async () => {
+              audited.push({ eventId, outcome: 'fail' });
+            },
+          }),
+        }).factory,
+      ],
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await kube?.close();
+  });
+
+  it("notifies the entity's owners but not the requester, then the requester of the outcome; signals every transition; audits every call", async () => {
+    const cutover = await backend.requestCutover('alice', {
+      entityRef: 'component:default/myapp',
+      action: { action: 'switch', colour: 'v2' },
+      reason: 'v2 passed QA',
+    });
+    await backend.as('alice').post(`/cutovers/${cutover.id}/approve`);
+    await backend.as('bob').post(`/cutovers/${cutover.id}/approve`);
+
+    expect(sent).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: 'component:default/myapp',
+          excludeEntityRef: 'user:default/alice',
+        },
+        payload: expect.objectContaining({
+          title: 'Approval needed: switch to v2 of myapp',
+          description: 'user:default/alice asks: v2 passed QA',
+          link: '/catalog/default/component/myapp/bluegreen',
+        }),
+      },
+      {
+        recipients: { type: 'entity', entityRef: 'user:default/alice' },
+        payload: expect.objectContaining({
+          title: 'Your cutover of myapp was applied: switch to v2',
+        }),
+      },
+    ]);
+    expect(signals.map(s => [s.channel, (s.message as any).status])).toEqual([
+      ['bluegreen:cutovers', 'requested'],
+      ['bluegreen:cutovers', 'applying'],
+      ['bluegreen:cutovers', 'applied'],
+    ]);
+    expect(audited).toEqual([
+      { eventId: 'cutover-request', outcome: 'success' },
+      { eventId: 'cutover-approve', outcome: 'fail' },
+      { eventId: 'cutover-approve', outcome: 'success' },
+    ]);
   });
 });

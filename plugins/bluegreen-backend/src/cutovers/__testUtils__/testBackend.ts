@@ -110,6 +110,8 @@ export async function startBlueGreenBackend(
     knex?: Knex;
     cutovers?: Record<string, number>;
     permissions?: 'allow' | 'deny';
+    /** More service factories, e.g. to capture notifications. */
+    features?: Parameters<typeof startTestBackend>[0]['features'];
   } = {},
 ): Promise<TestBackend> {
   const backend = await startTestBackend({
@@ -143,6 +145,7 @@ export async function startBlueGreenBackend(
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
+      ...(options.features ?? []),
       ...(options.permissions === 'deny'
         ? [
             mockServices.permissions.factory({
