@@ -1,7 +1,17 @@
 import { Admission } from './admission';
-import { badRequest, conflict, expired, invalid, notFound } from './errors';
-import { PatchError, applyJsonPatch, applyMergePatch } from './patch';
+import {
+  FieldError,
+  KubeError,
+  badRequest,
+  conflict,
+  expired,
+  invalid,
+  notFound,
+  tooLargeResourceVersion,
+} from './errors';
+import { StrategicMerge, applyJsonPatch, applyMergePatch } from './patch';
 import { ResourceRegistry, ResourceType, groupVersion } from './registry';
+import { FieldValidation, Schemas } from './schema';
 import {
   LabelSelector,
   ObjectFilter,
@@ -13,6 +23,9 @@ import { Store, WriteOptions, timestamp } from './store';
 import { JsonObject, KubeList, KubeObject, StoredObject } from './types';
 import { clone, isJsonObject } from './util';
 
+/** What a pod without terminationGracePeriodSeconds gets, as in Kubernetes. */
+const DEFAULT_POD_GRACE_SECONDS = 30;
+
 /** Which resource a request addresses: type, the version it was asked at, and the namespace. */
 export interface Scope {
   type: ResourceType;
@@ -23,16 +36,84 @@ export interface Scope {
 
 export type Subresource = 'status' | 'scale';
 
-export type PatchType = 'merge' | 'json';
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+export type ResourceVersionMatch = 'NotOlderThan' | 'Exact';
 
 export interface ListOptions {
   filter: ObjectFilter;
   limit?: number;
   continueToken?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+/** How a write treats the object's schema, and where warnings for the client go. */
+export interface ObjectWriteOptions extends WriteOptions {
+  /** Unknown fields: Strict fails, Warn (the default) and Ignore drop them. */
+  fieldValidation?: FieldValidation;
+  /** Collects the warnings the response carries in `Warning` headers. */
+  warnings?: string[];
 }
 
 export interface DeleteOptions extends WriteOptions {
   preconditions?: { resourceVersion?: string; uid?: string };
+  /** For pods: how long they stay Terminating; 0 deletes at once. Default: the pod's own. */
+  gracePeriodSeconds?: number;
+}
+
+/** The API server's validation of list options, answered as 422 on `ListOptions`. */
+function validateListOptions(
+  options: ListOptions,
+): ResourceVersionMatch | undefined {
+  const match = options.resourceVersionMatch;
+  if (!match) {
+    return undefined;
+  }
+  const errors: FieldError[] = [];
+  const forbidden = (message: string) =>
+    errors.push({
+      field: 'resourceVersionMatch',
+      reason: 'FieldValueForbidden',
+      message: `Forbidden: ${message}`,
+    });
+  if (match !== 'NotOlderThan' && match !== 'Exact') {
+    errors.push({
+      field: 'resourceVersionMatch',
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""`,
+    });
+  } else {
+    if (!options.resourceVersion) {
+      forbidden(
+        'resourceVersionMatch is forbidden unless resourceVersion is provided',
+      );
+    }
+    if (options.continueToken) {
+      forbidden('resourceVersionMatch is forbidden when continue is provided');
+    }
+    if (match === 'Exact' && options.resourceVersion === '0') {
+      forbidden(
+        'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+      );
+    }
+  }
+  if (errors.length > 0) {
+    const error = invalid('ListOptions', 'meta.k8s.io', '', errors);
+    throw new KubeError(error.code, error.reason, error.message, {
+      ...error.details,
+      kind: 'ListOptions',
+    });
+  }
+  return match as ResourceVersionMatch;
+}
+
+/** A resourceVersion a client sent, which must be one this server handed out. */
+export function parseRevision(resourceVersion: string): number {
+  if (!/^\d+$/.test(resourceVersion)) {
+    throw badRequest(`invalid resource version "${resourceVersion}"`);
+  }
+  return Number(resourceVersion);
 }
 
 /** The object as a client sees it at the version it asked for. */
@@ -63,6 +144,8 @@ function objectKey(object: KubeObject): string {
  * admission, patching, optimistic concurrency and dry runs, on top of the store.
  */
 export class KubeApi {
+  private readonly schemas = new Schemas();
+
   constructor(
     readonly store: Store,
     readonly registry: ResourceRegistry,
@@ -76,22 +159,28 @@ export class KubeApi {
       : present(scope.type, scope.version, object);
   }
 
+  /**
+   * Lists the current objects or, with `resourceVersion` and Exact semantics (also what an unset
+   * match with a limit means), the objects as they were at that revision.
+   */
   list(scope: Scope, options: ListOptions): KubeList {
+    const revision = this.listRevision(options);
+    const token =
+      options.continueToken !== undefined
+        ? this.decodeContinue(options.continueToken)
+        : undefined;
     let items = this.store
-      .list(scope.type, scope.namespace)
-      .filter(object => matchesFilter(options.filter, object));
-    if (options.continueToken) {
-      const token = this.decodeContinue(options.continueToken);
-      items = items.filter(object => objectKey(object) > token.after);
-    }
+      .listAt(scope.type, scope.namespace, revision)
+      .filter(object => matchesFilter(options.filter, object))
+      .filter(object => !token || objectKey(object) > token.after);
     const metadata: KubeList['metadata'] = {
-      resourceVersion: this.store.resourceVersion,
+      resourceVersion: String(revision),
     };
     if (options.limit && options.limit > 0 && items.length > options.limit) {
       metadata.remainingItemCount = items.length - options.limit;
       items = items.slice(0, options.limit);
       const token: ContinueToken = {
-        revision: Number(this.store.resourceVersion),
+        revision,
         after: objectKey(items[items.length - 1]),
       };
       metadata.continue = Buffer.from(JSON.stringify(token)).toString(
@@ -106,7 +195,11 @@ export class KubeApi {
     };
   }
 
-  create(scope: Scope, body: unknown, options: WriteOptions = {}): KubeObject {
+  create(
+    scope: Scope,
+    body: unknown,
+    options: ObjectWriteOptions = {},
+  ): KubeObject {
     const object = this.checkBody(scope, body);
     if (scope.type.namespaced) {
       object.metadata.namespace = scope.namespace;
@@ -119,10 +212,7 @@ export class KubeApi {
     if (scope.type.statusSubresource) {
       delete object.status;
     }
-    const admitted = this.admission.admit(
-      scope.type,
-      this.toStorageVersion(scope.type, object),
-    );
+    const admitted = this.admit(scope, object, options);
     return present(
       scope.type,
       scope.version,
@@ -134,7 +224,7 @@ export class KubeApi {
     scope: Scope,
     name: string,
     body: unknown,
-    options: WriteOptions & { subresource?: Subresource } = {},
+    options: ObjectWriteOptions & { subresource?: Subresource } = {},
   ): KubeObject {
     const object = this.checkBody(scope, body, options.subresource === 'scale');
     if (object.metadata.name !== name) {
@@ -168,12 +258,16 @@ export class KubeApi {
       if (scope.type.statusSubresource) {
         candidate.status = clone(existing.status);
       }
+      // Graceful deletion is the server's state, not the client's to change.
+      for (const field of ['deletionTimestamp', 'deletionGracePeriodSeconds']) {
+        if (existing.metadata[field] !== undefined) {
+          candidate.metadata[field] = existing.metadata[field];
+        } else {
+          delete candidate.metadata[field];
+        }
+      }
     }
-    const admitted = this.admission.admit(
-      scope.type,
-      this.toStorageVersion(scope.type, candidate),
-      existing,
-    );
+    const admitted = this.admit(scope, candidate, options, existing);
     return present(
       scope.type,
       scope.version,
@@ -186,25 +280,25 @@ export class KubeApi {
     name: string,
     patchType: PatchType,
     patch: unknown,
-    options: WriteOptions & { subresource?: Subresource } = {},
+    options: ObjectWriteOptions & { subresource?: Subresource } = {},
   ): KubeObject {
     const current = this.get(scope, name, options.subresource);
     if (patchType === 'merge' && !isJsonObject(patch)) {
       throw badRequest('a merge patch must be a JSON object');
     }
     let patched: unknown;
-    try {
-      patched =
-        patchType === 'merge'
-          ? applyMergePatch(current, patch)
-          : applyJsonPatch(current, patch);
-    } catch (error) {
-      if (error instanceof PatchError) {
-        throw invalid(scope.type.kind, scope.type.group, name, [
-          { field: 'patch', message: error.message },
-        ]);
-      }
-      throw error;
+    switch (patchType) {
+      case 'merge':
+        patched = applyMergePatch(current, patch);
+        break;
+      case 'strategic':
+        patched = new StrategicMerge(
+          options.subresource === 'scale' ? 'Scale' : scope.type.kind,
+        ).apply(current, patch);
+        break;
+      default:
+        patched = applyJsonPatch(current, patch);
+        break;
     }
     if (!isJsonObject(patched) || !isJsonObject(patched.metadata)) {
       throw badRequest('the patch removed the object metadata');
@@ -224,6 +318,12 @@ export class KubeApi {
       (uid && uid !== existing.metadata.uid)
     ) {
       throw conflict(target);
+    }
+    if (scope.type.kind === 'Pod') {
+      const terminating = this.terminatePod(existing, options);
+      if (terminating) {
+        return present(scope.type, scope.version, terminating);
+      }
     }
     if (scope.type.kind === 'Namespace' && !options.dryRun) {
       this.terminateNamespace(existing);
@@ -249,6 +349,75 @@ export class KubeApi {
       } as unknown as KubeObject;
     }
     return present(scope.type, scope.version, deleted);
+  }
+
+  /**
+   * Graceful pod deletion: the pod gets a deletionTimestamp and stays, Terminating, until the
+   * kubelet (the workload controller) removes it. Returns undefined when the pod is to go now
+   * (a grace period of 0, or a pod that never started).
+   */
+  private terminatePod(
+    pod: StoredObject,
+    options: DeleteOptions,
+  ): StoredObject | undefined {
+    const spec = (pod.spec ?? {}) as JsonObject;
+    const requested =
+      options.gracePeriodSeconds ??
+      (spec.terminationGracePeriodSeconds as number | undefined) ??
+      DEFAULT_POD_GRACE_SECONDS;
+    if (requested === 0 || !spec.nodeName) {
+      return undefined;
+    }
+    const current = pod.metadata.deletionGracePeriodSeconds as
+      | number
+      | undefined;
+    // A second delete may shorten the grace period, never lengthen it.
+    if (current !== undefined && current <= requested) {
+      return pod;
+    }
+    const deadline = new Date(Date.now() + requested * 1000);
+    return this.store.update(
+      this.registry.get('', 'pods'),
+      {
+        ...pod,
+        metadata: {
+          ...pod.metadata,
+          deletionTimestamp: timestamp(deadline),
+          deletionGracePeriodSeconds: requested,
+        },
+      },
+      options,
+    );
+  }
+
+  /**
+   * Decoding and validation: unknown fields are refused, reported or dropped as
+   * `fieldValidation` says, undecodable values are 400, schema and admission errors one 422.
+   */
+  private admit(
+    scope: Scope,
+    object: KubeObject,
+    options: ObjectWriteOptions,
+    existing?: StoredObject,
+  ): KubeObject {
+    const { type } = scope;
+    const stored = this.toStorageVersion(type, object);
+    const checked = this.schemas.check(type, stored);
+    const cannotHandle = `${type.kind} in version "${scope.version}" cannot be handled as a ${type.kind}`;
+    if (checked.decodeError) {
+      throw badRequest(`${cannotHandle}: ${checked.decodeError}`);
+    }
+    const directive = options.fieldValidation ?? 'Warn';
+    const unknown = checked.unknownFields.map(f => `unknown field "${f}"`);
+    if (unknown.length > 0 && directive === 'Strict') {
+      throw badRequest(
+        `${cannotHandle}: strict decoding error: ${unknown.join(', ')}`,
+      );
+    }
+    if (directive === 'Warn') {
+      options.warnings?.push(...unknown);
+    }
+    return this.admission.admit(type, checked.pruned, existing, checked.causes);
   }
 
   /**
@@ -377,6 +546,36 @@ export class KubeApi {
       },
     };
     return this.toScale(this.store.update(scope.type, candidate, options));
+  }
+
+  /**
+   * The revision a list is served at. Unset or "0": the newest. Otherwise the revision must have
+   * been reached (else the API server's "Too large resource version"); NotOlderThan serves the
+   * newest, Exact (and, as in Kubernetes, an unset match with a limit) that revision, if its
+   * events are still retained (else 410). A continue token carries the first page's revision.
+   */
+  private listRevision(options: ListOptions): number {
+    const match = validateListOptions(options);
+    const current = Number(this.store.resourceVersion);
+    const rv = options.resourceVersion;
+    if (options.continueToken !== undefined) {
+      return this.decodeContinue(options.continueToken).revision;
+    }
+    if (!rv || rv === '0') {
+      return current;
+    }
+    const requested = parseRevision(rv);
+    if (requested > current) {
+      throw tooLargeResourceVersion(requested, current);
+    }
+    const exact = match === 'Exact' || (match === undefined && !!options.limit);
+    if (!exact) {
+      return current;
+    }
+    if (!this.store.isRetained(requested)) {
+      throw expired('The resourceVersion for the provided list is too old.');
+    }
+    return requested;
   }
 
   private decodeContinue(token: string): ContinueToken {

@@ -10,7 +10,7 @@ function setup() {
   const registry = new ResourceRegistry();
   const store = new Store(1000);
   const api = new KubeApi(store, registry, new Admission());
-  const controller = new WorkloadController(store, registry);
+  const controller = new WorkloadController(store, registry, 50);
   controller.start();
   const scope = (group: string, plural: string, namespace = 'shop'): Scope => ({
     type: registry.get(group, plural),
@@ -230,14 +230,55 @@ describe('WorkloadController', () => {
     expect(endpoints().subsets[0].addresses).toHaveLength(2);
   });
 
-  it('recreates deleted pods, collects owned objects and empties deleted namespaces', () => {
+  it('terminates deleted pods gracefully and replaces them at once, as a ReplicaSet does', async () => {
     const { api, scope, list } = setup();
     api.create(scope('', 'services'), service);
     api.create(scope('apps', 'deployments'), deployment('web-blue', 'blue', 1));
     const [pod] = list('', 'pods');
-    api.delete(scope('', 'pods'), pod.metadata.name!);
-    const [replacement] = list('', 'pods');
-    expect(replacement.metadata.name).not.toBe(pod.metadata.name);
+    const terminating = api.delete(scope('', 'pods'), pod.metadata.name!);
+    expect(terminating.metadata).toMatchObject({
+      deletionTimestamp: expect.any(String),
+      deletionGracePeriodSeconds: 30,
+    });
+    const pods = list('', 'pods');
+    expect(pods).toHaveLength(2);
+    const old = pods.find(p => p.metadata.name === pod.metadata.name)!;
+    const replacement = pods.find(p => p.metadata.name !== pod.metadata.name)!;
+    expect(
+      (old.status as any).conditions.find((c: any) => c.type === 'Ready'),
+    ).toMatchObject({ status: 'False' });
+    expect(
+      (
+        api.get(
+          scope('apps', 'replicasets'),
+          replacement.metadata.ownerReferences![0].name,
+        ) as any
+      ).status.replicas,
+    ).toBe(1);
+    expect(
+      (api.get(scope('', 'endpoints'), 'web') as any).subsets[0].addresses.map(
+        (a: any) => a.targetRef.name,
+      ),
+    ).toEqual([replacement.metadata.name]);
+    // The controller's podTerminationMs (50) is shorter than the grace period: gone after it.
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(list('', 'pods').map(p => p.metadata.name)).toEqual([
+      replacement.metadata.name,
+    ]);
+
+    api.delete(scope('', 'pods'), replacement.metadata.name!, {
+      gracePeriodSeconds: 0,
+    });
+    expect(list('', 'pods').map(p => p.metadata.name)).not.toContain(
+      replacement.metadata.name,
+    );
+    expect(list('', 'pods')).toHaveLength(1);
+  });
+
+  it('collects owned objects and empties deleted namespaces', () => {
+    const { api, scope, list } = setup();
+    api.create(scope('', 'services'), service);
+    api.create(scope('apps', 'deployments'), deployment('web-blue', 'blue', 1));
 
     api.delete(scope('apps', 'deployments'), 'web-blue');
     expect(list('apps', 'replicasets')).toEqual([]);

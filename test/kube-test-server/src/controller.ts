@@ -62,6 +62,11 @@ export interface PodReadinessTarget {
   ready: boolean;
 }
 
+/** A pod that is being deleted gracefully: not ready, and no longer counted as a replica. */
+function isTerminating(pod: KubeObject): boolean {
+  return pod.metadata.deletionTimestamp !== undefined;
+}
+
 function specOf(object: KubeObject): WorkloadSpec {
   return (object.spec ?? {}) as WorkloadSpec;
 }
@@ -146,8 +151,15 @@ export class WorkloadController {
   >;
   private readonly podIps = new AddressPool('10.244');
   private unsubscribe?: () => void;
+  /** Pods on their way out, by uid: the kubelet removes each when its timer fires. */
+  private readonly terminations = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly store: Store, registry: ResourceRegistry) {
+  /** @param podTerminationMs how long a gracefully deleted pod takes to stop, at most */
+  constructor(
+    private readonly store: Store,
+    registry: ResourceRegistry,
+    private readonly podTerminationMs: number,
+  ) {
     this.types = {
       namespaces: registry.get('', 'namespaces'),
       pods: registry.get('', 'pods'),
@@ -165,6 +177,8 @@ export class WorkloadController {
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.terminations.forEach(timer => clearTimeout(timer));
+    this.terminations.clear();
   }
 
   /** Makes pods pass or fail readiness; returns the names of the pods that changed. */
@@ -208,6 +222,13 @@ export class WorkloadController {
       case resourceKey(this.types.pods):
         if (event.type !== 'DELETED' && !podIp(object)) {
           this.startPod(object);
+        }
+        if (
+          event.type === 'MODIFIED' &&
+          isTerminating(object) &&
+          !this.terminations.has(object.metadata.uid)
+        ) {
+          this.stopPod(object);
         }
         this.syncOwnerReplicaSet(object);
         for (const service of this.store.list(this.types.services, namespace)) {
@@ -429,7 +450,11 @@ export class WorkloadController {
     }
     const spec = specOf(replicaSet);
     const desired = spec.replicas ?? 1;
-    let pods = this.ownedBy(this.types.pods, replicaSet);
+    const active = () =>
+      this.ownedBy(this.types.pods, replicaSet).filter(
+        pod => !isTerminating(pod),
+      );
+    let pods = active();
     for (let i = pods.length; i < desired; i++) {
       this.createPod(replicaSet);
     }
@@ -448,7 +473,7 @@ export class WorkloadController {
         this.store.delete(this.types.pods, namespace, pod.metadata.name),
       );
     }
-    pods = this.ownedBy(this.types.pods, replicaSet);
+    pods = active();
     const ready = pods.filter(isPodReady).length;
     const current = this.store.get(this.types.replicasets, namespace, name)!;
     this.store.update(this.types.replicasets, {
@@ -490,6 +515,31 @@ export class WorkloadController {
     this.store.create(this.types.pods, pod);
   }
 
+  /**
+   * The kubelet's part in graceful deletion: the containers stop (the pod turns not ready at
+   * once), and when they have stopped, within the grace period, the pod is deleted for good.
+   */
+  private stopPod(pod: StoredObject): void {
+    const { uid, namespace, name } = pod.metadata;
+    const graceMs = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+    const timer = setTimeout(() => {
+      this.terminations.delete(uid);
+      if (
+        this.store.get(this.types.pods, namespace, name)?.metadata.uid === uid
+      ) {
+        this.store.delete(this.types.pods, namespace, name);
+      }
+    }, Math.min(graceMs, this.podTerminationMs));
+    timer.unref();
+    this.terminations.set(uid, timer);
+    if (isPodReady(pod)) {
+      this.store.update(this.types.pods, {
+        ...pod,
+        status: statusWithReadiness(pod, false),
+      });
+    }
+  }
+
   /** The kubelet's part for pods created through the API: schedule and start them. */
   private startPod(pod: StoredObject): void {
     this.store.update(this.types.pods, {
@@ -510,7 +560,7 @@ export class WorkloadController {
     return matchesLabels(requirements, pod.metadata.labels);
   }
 
-  /** Keeps a Service's Endpoints listing the pods it selects, ready or not. */
+  /** Keeps a Service's Endpoints listing the pods it selects, ready or not; terminating pods leave. */
   private syncEndpoints(namespace: string, name: string): void {
     const service = this.store.get(this.types.services, namespace, name);
     const existing = this.store.get(this.types.endpoints, namespace, name);
@@ -529,7 +579,9 @@ export class WorkloadController {
     }
     const pods = this.store
       .list(this.types.pods, namespace)
-      .filter(pod => podIp(pod) && this.selects(service, pod))
+      .filter(
+        pod => podIp(pod) && !isTerminating(pod) && this.selects(service, pod),
+      )
       .sort((a, b) =>
         podIp(a)!.localeCompare(podIp(b)!, undefined, { numeric: true }),
       );

@@ -1,6 +1,14 @@
 import { JsonObject } from './types';
 
 /** The `details` of a Kubernetes Status: which object the failure is about. */
+/** One cause of a 422 Invalid answer: which field and what is wrong with it. */
+export interface FieldError {
+  field: string;
+  message: string;
+  /** Kubernetes' cause type, e.g. FieldValueRequired; FieldValueInvalid when unset. */
+  reason?: string;
+}
+
 export interface StatusDetails {
   name?: string;
   group?: string;
@@ -103,9 +111,11 @@ export function invalid(
   kind: string,
   group: string,
   name: string,
-  causes: Array<{ field: string; message: string; reason?: string }>,
+  causes: FieldError[],
 ): KubeError {
-  const summary = causes.map(c => `${c.field}: ${c.message}`).join(', ');
+  // Several errors are listed in brackets, as Kubernetes formats an aggregate.
+  const joined = causes.map(c => `${c.field}: ${c.message}`).join(', ');
+  const summary = causes.length > 1 ? `[${joined}]` : joined;
   return new KubeError(
     422,
     'Invalid',
@@ -129,4 +139,39 @@ export function badRequest(message: string): KubeError {
 
 export function expired(message: string): KubeError {
   return new KubeError(410, 'Expired', message);
+}
+
+export function unsupportedMediaType(accepted: string[]): KubeError {
+  return new KubeError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(
+      ', ',
+    )}`,
+  );
+}
+
+/**
+ * What the API server answers when asked for a resourceVersion it has not reached (e.g. one
+ * a client kept from before the cluster was replaced): a Timeout with a ResourceVersionTooLarge
+ * cause, which client-go's reflector recognises and answers by listing again.
+ */
+export function tooLargeResourceVersion(
+  requested: number,
+  current: number,
+): KubeError {
+  return new KubeError(
+    504,
+    'Timeout',
+    `Timeout: Too large resource version: ${requested}, current: ${current}`,
+    {
+      causes: [
+        {
+          reason: 'ResourceVersionTooLarge',
+          message: 'Too large resource version',
+        },
+      ],
+      retryAfterSeconds: 1,
+    },
+  );
 }

@@ -1,9 +1,10 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { KubeApi, PatchType, Scope, Subresource } from './api';
+import { KubeApi, PatchType, Scope, Subresource, parseRevision } from './api';
 import { Discovery, versionInfo } from './discovery';
-import { KubeError, badRequest } from './errors';
+import { KubeError, badRequest, unsupportedMediaType } from './errors';
 import { OpenApi } from './openapi';
-import { ResourceRegistry, Verb } from './registry';
+import { ResourceRegistry, ResourceType, Verb } from './registry';
+import { FIELD_VALIDATIONS, FieldValidation } from './schema';
 import { parseFilter } from './selectors';
 import { toTable, wantsTable } from './tables';
 import { JsonObject } from './types';
@@ -24,13 +25,67 @@ export type Route =
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const HEALTH_PATHS = ['/healthz', '/livez', '/readyz'];
 
-const PATCH_TYPES: Record<string, PatchType> = {
-  'application/merge-patch+json': 'merge',
-  // Strategic merge differs from a merge patch only for lists with merge keys; treating it as a
-  // merge patch is enough for what the tests and the demo send.
-  'application/strategic-merge-patch+json': 'merge',
-  'application/json-patch+json': 'json',
-};
+const JSON_PATCH = 'application/json-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
+const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
+/**
+ * The patch media types a kind accepts, as the API server lists them in its 415 answer: custom
+ * resources (Istio's) have no strategic merge, since CRDs declare no merge keys.
+ */
+function acceptedPatchTypes(type: ResourceType): string[] {
+  return type.group === 'networking.istio.io'
+    ? [JSON_PATCH, MERGE_PATCH, APPLY_PATCH]
+    : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
+}
+
+function patchType(type: ResourceType, media: string): PatchType {
+  if (!acceptedPatchTypes(type).includes(media)) {
+    throw unsupportedMediaType(acceptedPatchTypes(type));
+  }
+  if (media === APPLY_PATCH) {
+    // Honest rather than wrong: applying without field ownership would silently differ from a
+    // real server's merge, so server-side apply is refused.
+    throw new KubeError(
+      415,
+      'UnsupportedMediaType',
+      `server-side apply (${APPLY_PATCH}) is not supported by the kube-test-server; use client-side kubectl apply, or a merge or JSON patch`,
+    );
+  }
+  if (media === STRATEGIC_MERGE_PATCH) return 'strategic';
+  return media === MERGE_PATCH ? 'merge' : 'json';
+}
+
+/** `fieldValidation`: Strict, Warn or Ignore; absent means Warn, the API server's default. */
+function fieldValidation(query: URLSearchParams): FieldValidation | undefined {
+  const value = query.get('fieldValidation');
+  if (value === null || value === '') {
+    return undefined;
+  }
+  if (!FIELD_VALIDATIONS.includes(value as FieldValidation)) {
+    throw badRequest(
+      `fieldValidation parameter unsupported: ${value}. Supported parameters include: Ignore, Warn, and Strict`,
+    );
+  }
+  return value as FieldValidation;
+}
+
+/** `gracePeriodSeconds` from the query or the DeleteOptions body. */
+function gracePeriod(
+  query: URLSearchParams,
+  body: JsonObject,
+): number | undefined {
+  const value = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds)) {
+    throw badRequest(`invalid gracePeriodSeconds "${String(value)}"`);
+  }
+  return Math.max(0, seconds);
+}
 
 function notFoundPath(): KubeError {
   return new KubeError(
@@ -179,16 +234,23 @@ function isDryRun(values: unknown[]): boolean {
   return values.length > 0;
 }
 
+/** A warning as the API server sends it: `299 - "<text>"` (RFC 7234 warn-code 299). */
+function warningHeader(text: string): string {
+  return `299 - ${JSON.stringify(text)}`;
+}
+
 export function sendJson(
   response: ServerResponse,
   status: number,
   body: unknown,
+  warnings: string[] = [],
 ): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache, private',
+    ...(warnings.length > 0 && { Warning: warnings.map(warningHeader) }),
   });
   response.end(text);
 }
@@ -198,10 +260,15 @@ export class ApiRouter {
   private readonly discovery: Discovery;
   private readonly openApi: OpenApi;
 
+  /**
+   * @param resourceVersionWaitMs how long a list or watch from a resourceVersion the server has
+   * not reached waits for it before the "Too large resource version" answer
+   */
   constructor(
     private readonly api: KubeApi,
     private readonly watches: WatchHub,
     registry: ResourceRegistry,
+    private readonly resourceVersionWaitMs: number,
   ) {
     this.discovery = new Discovery(registry);
     this.openApi = new OpenApi(registry);
@@ -221,6 +288,13 @@ export class ApiRouter {
     const query = url.searchParams;
     const dryRun = isDryRun(query.getAll('dryRun'));
     const asTable = wantsTable(request.headers.accept);
+    const warnings: string[] = [];
+    const writeOptions = {
+      dryRun,
+      subresource,
+      fieldValidation: fieldValidation(query),
+      warnings,
+    };
     switch (route.verb) {
       case 'get': {
         const object = this.api.get(scope, name!, subresource);
@@ -239,13 +313,16 @@ export class ApiRouter {
       }
       case 'list': {
         const limit = Number(query.get('limit') ?? 0);
+        await this.waitForResourceVersion(query);
         const list = this.api.list(scope, {
           filter: parseFilter(
             query.get('labelSelector'),
             query.get('fieldSelector'),
           ),
           limit: Number.isInteger(limit) && limit > 0 ? limit : undefined,
-          continueToken: query.get('continue') ?? undefined,
+          continueToken: query.get('continue') || undefined,
+          resourceVersion: query.get('resourceVersion') ?? undefined,
+          resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
         });
         if (asTable) {
           const table = toTable(scope.type.kind, list.items, '');
@@ -257,6 +334,7 @@ export class ApiRouter {
       }
       case 'watch': {
         const timeout = query.get('timeoutSeconds');
+        await this.waitForResourceVersion(query);
         this.watches.serve(response, {
           scope,
           filter: parseFilter(
@@ -271,43 +349,30 @@ export class ApiRouter {
         });
         return;
       }
-      case 'create':
-        sendJson(
-          response,
-          201,
-          this.api.create(scope, await this.readObject(request), { dryRun }),
+      case 'create': {
+        const created = this.api.create(
+          scope,
+          await this.readObject(request),
+          writeOptions,
         );
+        sendJson(response, 201, created, warnings);
         return;
-      case 'update':
-        sendJson(
-          response,
-          200,
-          this.api.update(scope, name!, await this.readObject(request), {
-            dryRun,
-            subresource,
-          }),
+      }
+      case 'update': {
+        const updated = this.api.update(
+          scope,
+          name!,
+          await this.readObject(request),
+          writeOptions,
         );
+        sendJson(response, 200, updated, warnings);
         return;
+      }
       case 'patch': {
-        const patchType = PATCH_TYPES[mediaType(request)];
-        if (!patchType) {
-          throw new KubeError(
-            415,
-            'UnsupportedMediaType',
-            `the body of the request was in an unknown format - accepted media types include: ${Object.keys(
-              PATCH_TYPES,
-            ).join(', ')}`,
-          );
-        }
+        const type = patchType(scope.type, mediaType(request));
         const patch = parseJson(await readBody(request));
-        sendJson(
-          response,
-          200,
-          this.api.patch(scope, name!, patchType, patch, {
-            dryRun,
-            subresource,
-          }),
-        );
+        const patched = this.api.patch(scope, name!, type, patch, writeOptions);
+        sendJson(response, 200, patched, warnings);
         return;
       }
       case 'delete': {
@@ -320,6 +385,7 @@ export class ApiRouter {
           200,
           this.api.delete(scope, name!, {
             dryRun: dryRun || isDryRun(bodyDryRun),
+            gracePeriodSeconds: gracePeriod(query, body),
             preconditions: isJsonObject(body.preconditions)
               ? (body.preconditions as {
                   resourceVersion?: string;
@@ -332,6 +398,17 @@ export class ApiRouter {
       }
       default:
         throw methodNotAllowed(request.method ?? '', url.pathname);
+    }
+  }
+
+  /** A list or watch from a revision not reached yet waits briefly, as the API server does. */
+  private async waitForResourceVersion(query: URLSearchParams): Promise<void> {
+    const rv = query.get('resourceVersion');
+    if (rv && rv !== '0') {
+      await this.api.store.waitForRevision(
+        parseRevision(rv),
+        this.resourceVersionWaitMs,
+      );
     }
   }
 

@@ -352,7 +352,7 @@ describe('resources', () => {
     expect(missing.status).toBe(404);
   });
 
-  it('patches with merge, strategic merge (as merge) and JSON patch', async () => {
+  it('patches with merge and JSON patch, and refuses strategic merge for custom resources', async () => {
     const merge = await call(server, 'PATCH', `${VS}/myapp`, {
       body: {
         metadata: { labels: { stage: 'cutover' } },
@@ -368,7 +368,13 @@ describe('resources', () => {
       body: { metadata: { annotations: { note: 'x' } } },
       contentType: 'application/strategic-merge-patch+json',
     });
-    expect(strategic.body.metadata.annotations).toEqual({ note: 'x' });
+    expect([strategic.status, strategic.body.reason]).toEqual([
+      415,
+      'UnsupportedMediaType',
+    ]);
+    expect(strategic.body.message).toBe(
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
 
     const json = await call(server, 'PATCH', `${VS}/myapp`, {
       body: [
@@ -383,6 +389,15 @@ describe('resources', () => {
       0, 100,
     ]);
     expect(json.body.metadata.generation).toBe(3);
+
+    const apply = await call(server, 'PATCH', `${VS}/myapp`, {
+      body: '{}',
+      contentType: 'application/apply-patch+yaml',
+    });
+    expect([apply.status, apply.body.message]).toEqual([
+      415,
+      expect.stringContaining('server-side apply'),
+    ]);
   });
 
   it('refuses failed JSON patch tests (422) and stale resourceVersions in patches (409)', async () => {
@@ -398,8 +413,8 @@ describe('resources', () => {
       422,
       'Invalid',
     ]);
-    expect(failedTest.body.message).toContain(
-      'test operation for path "/spec/http/0/route/1/weight" failed',
+    expect(failedTest.body.message).toBe(
+      'the server rejected our request due to an error in our request',
     );
 
     const stale = await call(server, 'PATCH', `${VS}/myapp`, {

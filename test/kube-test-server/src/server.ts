@@ -48,6 +48,16 @@ export interface KubeTestServerOptions {
   watchWindow?: number;
   /** How often watches that allow bookmarks get one. Default 5000 ms. */
   bookmarkIntervalMs?: number;
+  /**
+   * How long a gracefully deleted pod stays Terminating (not ready) before it is gone, at most
+   * its grace period. Default 1000 ms; a real kubelet takes up to the whole grace period.
+   */
+  podTerminationMs?: number;
+  /**
+   * How long a list or watch from a resourceVersion the server has not reached waits for it
+   * before the "Too large resource version" answer. Default 3000 ms, as the API server's cache.
+   */
+  resourceVersionWaitMs?: number;
 }
 
 export interface KubeTestServer extends ControlApi {
@@ -93,10 +103,19 @@ class TestServer implements KubeTestServer {
     this.auth = new TokenAuth(tokens, options.readOnlyTokens ?? []);
     this.store = new Store(options.watchWindow ?? 1000);
     this.api = new KubeApi(this.store, this.registry, new Admission());
-    this.controller = new WorkloadController(this.store, this.registry);
+    this.controller = new WorkloadController(
+      this.store,
+      this.registry,
+      options.podTerminationMs ?? 1000,
+    );
     this.controller.start();
     this.watches = new WatchHub(this.store, options.bookmarkIntervalMs ?? 5000);
-    this.router = new ApiRouter(this.api, this.watches, this.registry);
+    this.router = new ApiRouter(
+      this.api,
+      this.watches,
+      this.registry,
+      options.resourceVersionWaitMs ?? 3000,
+    );
     const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.onRequest(request, response);
     };

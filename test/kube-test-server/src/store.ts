@@ -91,6 +91,49 @@ export class Store {
     );
   }
 
+  /**
+   * The objects as they were at `revision` (which must still be retained): today's objects with
+   * the retained events after that revision undone, newest first.
+   */
+  listAt(
+    type: ResourceType,
+    namespace: string | undefined,
+    revision: number,
+  ): StoredObject[] {
+    const current = this.list(type, namespace);
+    if (revision >= this.revision) {
+      return current;
+    }
+    const byKey = new Map(
+      current.map(object => [
+        `${object.metadata.namespace ?? ''}/${object.metadata.name}`,
+        object,
+      ]),
+    );
+    for (const event of this.eventsSince(
+      resourceKey(type),
+      revision,
+    ).reverse()) {
+      const { metadata } = event.object;
+      if (namespace !== undefined && metadata.namespace !== namespace) {
+        continue;
+      }
+      const key = `${metadata.namespace ?? ''}/${metadata.name}`;
+      if (event.type === 'ADDED') {
+        byKey.delete(key);
+      } else {
+        byKey.set(key, event.previous!);
+      }
+    }
+    // The order list() gives: namespaces, then names.
+    const ns = (object: StoredObject) => object.metadata.namespace ?? '';
+    return [...byKey.values()].sort(
+      (a, b) =>
+        (ns(a) < ns(b) ? -1 : Number(ns(a) > ns(b))) ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
+  }
+
   create(
     type: ResourceType,
     object: KubeObject,
@@ -238,6 +281,32 @@ export class Store {
       }
     }
     return events.reverse();
+  }
+
+  /**
+   * Resolves once the store has reached `revision`, or after `timeoutMs`; true when reached.
+   * The API server waits this way, briefly, for a resourceVersion it has not seen yet.
+   */
+  async waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
+    if (this.revision >= revision) {
+      return true;
+    }
+    if (timeoutMs <= 0) {
+      return false;
+    }
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(false);
+      }, timeoutMs);
+      const unsubscribe = this.subscribe(() => {
+        if (this.revision >= revision) {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(true);
+        }
+      });
+    });
   }
 
   /** Whether every event after `revision` is still in the log. */

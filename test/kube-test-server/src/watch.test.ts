@@ -128,8 +128,10 @@ describe('watch', () => {
   });
 
   it('sends bookmarks when allowed and ends after timeoutSeconds', async () => {
+    const rv = (await call(server, 'GET', CONFIGMAPS)).body.metadata
+      .resourceVersion;
     const stream = await watch(
-      `${CONFIGMAPS}?watch=true&resourceVersion=1000000&allowWatchBookmarks=true&timeoutSeconds=1`,
+      `${CONFIGMAPS}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=true&timeoutSeconds=1`,
     );
     const events = await stream.waitFor(2);
     expect(events[0]).toEqual({

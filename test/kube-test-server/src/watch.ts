@@ -1,6 +1,6 @@
 import { ServerResponse } from 'node:http';
 import { Scope, present } from './api';
-import { KubeError, badRequest } from './errors';
+import { KubeError, badRequest, tooLargeResourceVersion } from './errors';
 import { groupVersion, resourceKey } from './registry';
 import { ObjectFilter, matchesFilter } from './selectors';
 import { Store, StoreEvent } from './store';
@@ -85,8 +85,13 @@ export class WatchHub {
             }))
         : [];
     let backlog: Array<{ type: WireEventType; object: KubeObject }> = [];
-    let expiredError: KubeError | undefined;
-    if (!fromScratch && !request.sendInitialEvents) {
+    let failure: KubeError | undefined;
+    const current = Number(this.store.resourceVersion);
+    if (!fromScratch && Number(rv) > current) {
+      // A revision this server has not reached (the client's is from another incarnation): the
+      // API server's watch cache answers with an ERROR event, the reflector then lists again.
+      failure = tooLargeResourceVersion(Number(rv), current);
+    } else if (!fromScratch && !request.sendInitialEvents) {
       try {
         backlog = this.store
           .eventsSince(resourceKey(scope.type), Number(rv))
@@ -96,7 +101,7 @@ export class WatchHub {
         if (!(error instanceof KubeError) || error.code !== 410) {
           throw error;
         }
-        expiredError = error;
+        failure = error;
       }
     }
 
@@ -119,9 +124,10 @@ export class WatchHub {
             )
           : object,
       );
-    if (expiredError) {
-      // Informers expect the expiry as an ERROR event carrying a 410 Status, then a closed stream.
-      send('ERROR', expiredError.toStatus());
+    if (failure) {
+      // Informers expect the expiry (410) or the too large version (504) as an ERROR event
+      // carrying the Status, then a closed stream.
+      send('ERROR', failure.toStatus());
       response.end();
       return;
     }
