@@ -64,6 +64,23 @@ export type CutoverStatus =
   | 'superseded';
 
 /**
+ * Every status, in lifecycle order.
+ *
+ * @public
+ */
+export const CUTOVER_STATUSES: readonly CutoverStatus[] = [
+  'requested',
+  'approved',
+  'applying',
+  'applied',
+  'rejected',
+  'cancelled',
+  'expired',
+  'failed',
+  'superseded',
+];
+
+/**
  * The statuses in which a cutover is open; an entity has at most one open cutover.
  *
  * @public

@@ -25,21 +25,15 @@ import {
   generatedServices,
   startBlueGreenBackend,
 } from './__testUtils__/testBackend';
+import { virtualServices } from './__testUtils__/virtualServices';
 
 /*
  * Cutovers end to end: requested, previewed, approved by another user, applied to the Kubernetes
  * API test server over real HTTP and read back, rolled back, recorded in the history.
  */
 
-const ISTIO = '/apis/networking.istio.io/v1beta1';
-
 async function readVs(kube: KubeTestServer, namespace: string, name: string) {
-  const res = await fetch(
-    `${kube.url}${ISTIO}/namespaces/${namespace}/virtualservices/${name}`,
-    { headers: { authorization: `Bearer ${kube.token}` } },
-  );
-  expect(res.status).toBe(200);
-  return (await res.json()) as any;
+  return virtualServices(kube).get(namespace, name);
 }
 
 async function patchVs(
@@ -48,18 +42,7 @@ async function patchVs(
   name: string,
   patch: object[],
 ) {
-  const res = await fetch(
-    `${kube.url}${ISTIO}/namespaces/${namespace}/virtualservices/${name}`,
-    {
-      method: 'PATCH',
-      headers: {
-        authorization: `Bearer ${kube.token}`,
-        'content-type': 'application/json-patch+json',
-      },
-      body: JSON.stringify(patch),
-    },
-  );
-  expect(res.status).toBe(200);
+  await virtualServices(kube).patch(namespace, name, patch);
 }
 
 function weights(vs: any, rule = 0) {
@@ -72,10 +55,7 @@ function weights(vs: any, rule = 0) {
 async function generations(
   kube: KubeTestServer,
 ): Promise<Record<string, number>> {
-  const res = await fetch(`${kube.url}${ISTIO}/virtualservices`, {
-    headers: { authorization: `Bearer ${kube.token}` },
-  });
-  const list = (await res.json()) as any;
+  const list = await virtualServices(kube).list();
   return Object.fromEntries(
     list.items.map((vs: any) => [
       `${vs.metadata.namespace}/${vs.metadata.name}`,

@@ -11,33 +11,16 @@ import {
   generatedServices,
   startBlueGreenBackend,
 } from './__testUtils__/testBackend';
+import { virtualServices } from './__testUtils__/virtualServices';
 
 /*
  * Several backends on one database: replicas racing for the same approval, and a backend that
  * stopped half-way through an apply, reconciled by the next one to start.
  */
 
-const ISTIO = '/apis/networking.istio.io/v1beta1';
-
-async function kubeRequest(
-  kube: KubeTestServer,
-  path: string,
-  init: RequestInit = {},
-) {
-  const res = await fetch(`${kube.url}${ISTIO}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${kube.token}`,
-      'content-type': 'application/json-patch+json',
-    },
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as any;
-}
-
 const twoTierSpecs = async (kube: KubeTestServer) => [
-  (await kubeRequest(kube, '/namespaces/twotier/virtualservices/svc-1')).spec,
-  (await kubeRequest(kube, '/namespaces/twotier/virtualservices/svc-2')).spec,
+  (await virtualServices(kube).get('twotier', 'svc-1')).spec,
+  (await virtualServices(kube).get('twotier', 'svc-2')).spec,
 ];
 
 async function eventually<T>(
@@ -85,20 +68,14 @@ describe.each(databases.eachSupportedId())('replicas on %s', databaseId => {
       action: { action: 'switch', colour: 'green' },
       reason: 'replicas',
     });
-    const before = await kubeRequest(
-      kube,
-      '/namespaces/race/virtualservices/svc-1',
-    );
+    const before = await virtualServices(kube).get('race', 'svc-1');
 
     const answers = await Promise.all([
       a.as('bob').post(`/cutovers/${cutover.id}/approve`),
       b.as('carol').post(`/cutovers/${cutover.id}/approve`),
     ]);
     expect(answers.map(r => r.status).sort()).toEqual([200, 409]);
-    const after = await kubeRequest(
-      kube,
-      '/namespaces/race/virtualservices/svc-1',
-    );
+    const after = await virtualServices(kube).get('race', 'svc-1');
     expect(after.metadata.generation).toBe(before.metadata.generation + 1);
     const final: Cutover = (await b.as('alice').get(`/cutovers/${cutover.id}`))
       .body;
@@ -127,10 +104,10 @@ describe.each(databases.eachSupportedId())('replicas on %s', databaseId => {
       await store.approve(cutover.id, 'user:default/bob');
       await store.claimForApply(cutover.id, 'stopped-backend', 1);
       for (const change of cutover.plan.changes.slice(0, landed)) {
-        await kubeRequest(
-          kube,
-          `/namespaces/${change.object.namespace}/virtualservices/${change.object.name}`,
-          { method: 'PATCH', body: JSON.stringify(change.patch) },
+        await virtualServices(kube).patch(
+          change.object.namespace,
+          change.object.name,
+          change.patch,
         );
       }
 

@@ -11,6 +11,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  CUTOVER_STATUSES,
   Cutover,
   CutoverStatus,
   bluegreenCutoverApprovePermission,
@@ -24,17 +25,7 @@ import { z } from 'zod';
 import { entityRefSchema, parse } from '../service/validation';
 import { CutoverService } from './CutoverService';
 
-const STATUSES: [CutoverStatus, ...CutoverStatus[]] = [
-  'requested',
-  'approved',
-  'applying',
-  'applied',
-  'rejected',
-  'cancelled',
-  'expired',
-  'failed',
-  'superseded',
-];
+const STATUSES = CUTOVER_STATUSES as [CutoverStatus, ...CutoverStatus[]];
 
 /** Istio validates subset names as DNS-1123 labels. */
 const colourSchema = z
