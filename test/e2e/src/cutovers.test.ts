@@ -301,8 +301,13 @@ describe('cutovers in the portal', () => {
     await dialog
       .getByRole('textbox', { name: /Reason/ })
       .fill('JIRA-42: release v2 to everyone');
+    // Waits until it can be pressed (enabled and settled) without pressing it.
+    await submit.click({ trial: true });
     expect(await submit.isEnabled()).toBe(true);
+    // Tall enough that the whole dialog (checks, split, diff, reason) is in the picture.
+    await alice.setViewportSize({ width: 1440, height: 2000 });
     await alice.screenshot({ path: `${outputDir}/cutover-dialog.png` });
+    await alice.setViewportSize({ width: 1440, height: 1000 });
     await submit.click();
     await dialog.waitFor({ state: 'detached' });
 
