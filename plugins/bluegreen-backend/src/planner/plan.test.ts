@@ -195,6 +195,7 @@ describe('planSplit', () => {
     it('passes every check', () => {
       expect(results(plan)).toEqual({
         'colours-exist': 'pass',
+        'only-shared-rules': 'pass',
         'ready-pods': 'pass',
         'no-new-errors': 'pass',
         'changes-something': 'pass',
@@ -304,18 +305,26 @@ describe('planSplit', () => {
     const objects = myapp();
     const vs = vsNamed(objects, 'myapp');
     vs.spec.gateways = ['app-gateway', 'mesh'];
-    vs.spec.http!.unshift({
-      match: [{ sourceLabels: { version: 'v1' } }],
-      route: [{ destination: { host: 'myapp', subset: 'v1' } }],
-    });
-    // The catch-all now both splits the shared host and is where v2 callers land.
+    // One rule both decides the shared host (block 2) and keeps v1 callers on v1 (block 1).
+    vs.spec.http = [
+      {
+        match: [
+          { sourceLabels: { version: 'v1' } },
+          { gateways: ['app-gateway'] },
+        ],
+        route: [{ destination: { host: 'myapp', subset: 'v1' } }],
+      },
+    ];
     const plan = planSplit({ action: 'switch', colour: 'v2' }, [
       myappInput(objects),
     ]);
-    const onlyShared = plan.checks.filter(c => c.id === 'only-shared-rules');
-    const changed = plan.changes.flatMap(c => c.paths);
-    expect(changed).not.toContain('spec.http[0].route');
-    expect(onlyShared.every(c => c.result === 'fail')).toBe(true);
+    expect(check(plan, 'only-shared-rules')).toMatchObject({
+      result: 'fail',
+      message: expect.stringContaining(
+        'spec.http[0].route of VirtualService default/myapp splits a shared host and is also a mesh-affinity rule',
+      ),
+    });
+    expect(plan.changes).toEqual([]);
   });
 
   it('plans every cluster, keyed by cluster in the resourceVersions', () => {

@@ -168,6 +168,14 @@ function splitEdits(
     });
     byObject.set(rule.vs, entry);
   }
+  if (!checks.some(c => c.id === 'only-shared-rules') && rules.length > 0) {
+    checks.push({
+      id: 'only-shared-rules',
+      result: 'pass',
+      cluster,
+      message: `Only the rules that decide the shared hosts' splits change; colour hosts and affinity rules stay as they are.`,
+    });
+  }
   return { input, objects: [...byObject.values()], checks };
 }
 
