@@ -140,21 +140,27 @@ export function useEntityCutovers(
   const live = useCutoverSignal(() => {
     load();
   }, entityRef);
+  // While a request is open the panel keeps polling even with signals: a signals connection can
+  // be up without delivering (the signals backend leaves the first WebSocket after its start unanswered).
+  const following = loaded.open !== undefined;
 
   useEffect(() => {
     const generations = generation;
     followedId.current = undefined;
     lastFingerprint.current = undefined;
     load();
-    const timer = setInterval(
-      load,
-      live ? SIGNAL_SAFETY_POLL_MS : refreshIntervalMs,
-    );
     return () => {
-      clearInterval(timer);
       generations.current++;
     };
-  }, [load, live, refreshIntervalMs]);
+  }, [load]);
+
+  useEffect(() => {
+    const timer = setInterval(
+      load,
+      live && !following ? SIGNAL_SAFETY_POLL_MS : refreshIntervalMs,
+    );
+    return () => clearInterval(timer);
+  }, [load, live, following, refreshIntervalMs]);
 
   const follow = useCallback(
     (cutover: Cutover) => {
