@@ -5,9 +5,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   BlueGreenStateResponse,
   ClusterBlueGreenState,
+  CutoverPreview,
   ExplainResponse,
 } from '@internal/plugin-bluegreen-common';
 import {
+  KubeObject,
   KubeTestServer,
   SCENARIOS_DIR,
   startKubeTestServer,
@@ -46,6 +48,16 @@ const entities = [
     'backstage.io/kubernetes-namespace': 'progressive',
     'bluegreen/cluster': 'demo',
   }),
+  component('checkout', {
+    'bluegreen/istio-hosts': 'checkout',
+    'backstage.io/kubernetes-namespace': 'payments',
+    'bluegreen/cluster': 'demo',
+  }),
+  component('checkout-portal', {
+    'bluegreen/istio-hosts': 'checkout, portal.shop.test',
+    'backstage.io/kubernetes-namespace': 'payments',
+    'bluegreen/cluster': 'demo',
+  }),
   component('no-istio', {}),
   component('elsewhere', {
     'bluegreen/istio-hosts': 'myapp.example.com',
@@ -56,6 +68,74 @@ const entities = [
     'bluegreen/cluster': 'production',
   }),
 ];
+
+/**
+ * checkout's workloads and DestinationRule in payments, its routing in the shared namespace
+ * mesh-routing (a VirtualService naming the host in full, split 80/20).
+ */
+function sharedRoutingObjects(): KubeObject[] {
+  const colour = (version: string): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: `checkout-${version}`, namespace: 'payments' },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'checkout', version } },
+      template: {
+        metadata: { labels: { app: 'checkout', version } },
+        spec: {
+          containers: [{ name: 'checkout', image: `shop/checkout:${version}` }],
+        },
+      },
+    },
+  });
+  return [
+    ...['payments', 'mesh-routing'].map(name => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    })),
+    colour('blue'),
+    colour('green'),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'checkout', namespace: 'payments' },
+      spec: {
+        selector: { app: 'checkout' },
+        ports: [{ name: 'http', port: 8080, targetPort: 8080 }],
+      },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'DestinationRule',
+      metadata: { name: 'checkout', namespace: 'payments' },
+      spec: {
+        host: 'checkout',
+        subsets: ['blue', 'green'].map(name => ({
+          name,
+          labels: { version: name },
+        })),
+      },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'VirtualService',
+      metadata: { name: 'checkout', namespace: 'mesh-routing' },
+      spec: {
+        hosts: ['checkout.payments.svc.cluster.local'],
+        http: [
+          {
+            route: ['blue', 'green'].map((subset, i) => ({
+              destination: { host: 'checkout.payments.svc.cluster.local', subset },
+              weight: [80, 20][i],
+            })),
+          },
+        ],
+      },
+    },
+  ];
+}
 
 function cluster(name: string, url: string, token: string) {
   return {
@@ -117,6 +197,18 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
   const demoState = async (entityRef: string) =>
     (await state(entityRef)).clusters.find(c => c.cluster === 'demo')!;
 
+  const patchObject = async (path: string, patch: object) => {
+    const res = await fetch(`${kube.url}${path}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${kube.token}`,
+        'content-type': 'application/merge-patch+json',
+      },
+      body: JSON.stringify(patch),
+    });
+    expect(res.status).toBe(200);
+  };
+
   const patchWeights = async (v1: number, v2: number) => {
     const res = await fetch(
       `${kube.url}/apis/networking.istio.io/v1beta1/namespaces/myapp/virtualservices/myapp`,
@@ -138,6 +230,7 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
   beforeAll(async () => {
     kube = await startKubeTestServer({
       scenarioDirs: [SCENARIOS_DIR],
+      objects: sharedRoutingObjects(),
       watchWindow: 10,
     });
     const backend = await startTestBackend({
@@ -313,6 +406,100 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
         v1: 40,
         v2: 60,
       });
+    });
+
+    it('shows the split of a VirtualService kept in another namespace, and where each object lives', async () => {
+      const checkout = await demoState('component:default/checkout');
+      expect(checkout.error).toBeUndefined();
+      expect(checkout.namespace).toBe('payments');
+      expect(checkout.splits).toHaveLength(1);
+      expect(checkout.splits[0]).toMatchObject({
+        host: 'checkout',
+        mode: 'weighted',
+        virtualService: 'mesh-routing/checkout',
+      });
+      expect(percents(checkout, 'checkout')).toEqual({ blue: 80, green: 20 });
+      expect(
+        checkout.colours.map(c => [
+          c.name,
+          c.readyPods,
+          c.tiers.map(t => `${t.namespace}/${t.destinationRule}`),
+        ]),
+      ).toEqual([
+        ['blue', 1, ['payments/checkout']],
+        ['green', 1, ['payments/checkout']],
+      ]);
+      expect(checkout.findings).toEqual([]);
+    });
+
+    it('reports a host nothing routes, and a DestinationRule exportTo hides from the VirtualService, each with its fix', async () => {
+      const portal = await demoState('component:default/checkout-portal');
+      expect(
+        portal.findings.map(f => [f.code, f.severity, f.resource]),
+      ).toEqual([
+        [
+          'host-not-routed',
+          'error',
+          { kind: 'VirtualService', namespace: 'payments', name: 'portal' },
+        ],
+      ]);
+      expect(portal.findings[0].fix).toContain('hosts: [portal.shop.test]');
+
+      await patchObject(
+        '/apis/networking.istio.io/v1beta1/namespaces/payments/destinationrules/checkout',
+        { spec: { exportTo: ['.'] } },
+      );
+      try {
+        const hidden = await eventually(
+          () => demoState('component:default/checkout'),
+          s => s.findings.length > 0,
+        );
+        expect(hidden.findings.map(f => [f.code, f.resource.name])).toEqual([
+          ['destination-rule-not-exported', 'checkout'],
+        ]);
+        expect(hidden.findings[0].fix).toContain(
+          "Add 'mesh-routing' (or '*') to spec.exportTo of DestinationRule payments/checkout",
+        );
+      } finally {
+        await patchObject(
+          '/apis/networking.istio.io/v1beta1/namespaces/payments/destinationrules/checkout',
+          { spec: { exportTo: null } },
+        );
+      }
+    });
+
+    it('plans a cutover of checkout as a patch of the VirtualService in mesh-routing', async () => {
+      const res = await request(server)
+        .post('/api/bluegreen/cutovers/preview')
+        .send({
+          entityRef: 'component:default/checkout',
+          action: { action: 'switch', colour: 'green' },
+        });
+      expect(res.status).toBe(200);
+      const { plan } = res.body as CutoverPreview;
+      expect(plan.changes.map(c => c.object)).toEqual([
+        expect.objectContaining({
+          kind: 'VirtualService',
+          namespace: 'mesh-routing',
+          name: 'checkout',
+        }),
+      ]);
+      expect(
+        plan.splits.map(s => [s.virtualService, s.host, s.before, s.after]),
+      ).toEqual([
+        [
+          'mesh-routing/checkout',
+          'checkout',
+          [
+            { colour: 'blue', percent: 80 },
+            { colour: 'green', percent: 20 },
+          ],
+          [
+            { colour: 'blue', percent: 0 },
+            { colour: 'green', percent: 100 },
+          ],
+        ],
+      ]);
     });
 
     it('names the missing annotation for an entity without it', async () => {

@@ -279,7 +279,9 @@ export type FindingCode =
   | 'negative-weight'
   | 'all-zero-weights'
   | 'weights-not-100'
-  | 'unreachable-rule';
+  | 'unreachable-rule'
+  | 'host-not-routed'
+  | 'destination-rule-not-exported';
 
 /**
  * A configuration problem, in the spirit of `istioctl analyze`.

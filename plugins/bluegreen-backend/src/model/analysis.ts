@@ -11,6 +11,8 @@ export interface Analysis {
   /** The selected objects only. */
   mesh: Mesh;
   userFacingHosts: string[];
+  /** The entity's namespace, where its short hosts resolve; all namespaces when absent. */
+  namespace?: string;
   tiers: Tier[];
   colourLabels: Map<string, Labels[]>;
   /** Every rule of the selected VirtualServices. */
@@ -28,6 +30,7 @@ export function analyse(
   return {
     mesh,
     userFacingHosts: hosts,
+    namespace,
     tiers,
     colourLabels: colourLabelSets(tiers),
     rules: mesh.objects.virtualServices.flatMap(rulesOf),

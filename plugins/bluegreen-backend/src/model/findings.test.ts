@@ -3,10 +3,14 @@ import { ClusterObjects } from './istio';
 import { computeClusterState } from './state';
 import { vsNamed } from './__fixtures__/objects';
 import {
+  CHECKOUT_HOSTS,
+  CHECKOUT_NAMESPACE,
   MYAPP_HOSTS,
   PII_HOSTS,
+  SharedRoutingOptions,
   myapp,
   piiDemo,
+  sharedRouting,
 } from './__fixtures__/scenarios';
 
 function findings(objects: ClusterObjects, hosts: string[]): Finding[] {
@@ -24,6 +28,15 @@ function piiWith(change: (objects: ClusterObjects) => void): Finding[] {
   const objects = piiDemo();
   change(objects);
   return findings(objects, PII_HOSTS);
+}
+
+/** checkout of payments, routed from mesh-routing. */
+function checkoutWith(options: SharedRoutingOptions): Finding[] {
+  return computeClusterState({
+    hosts: CHECKOUT_HOSTS,
+    namespace: CHECKOUT_NAMESPACE,
+    objects: sharedRouting(options),
+  }).findings;
 }
 
 const myappRule = (objects: ClusterObjects) =>
@@ -151,6 +164,18 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
       ),
     'VirtualService/default/myapp',
   ],
+  [
+    'host-not-routed',
+    'warning',
+    () => checkoutWith({ vsExportTo: ['.'] }),
+    'VirtualService/payments/checkout',
+  ],
+  [
+    'destination-rule-not-exported',
+    'error',
+    () => checkoutWith({ drExportTo: ['.'] }),
+    'DestinationRule/payments/checkout',
+  ],
 ];
 
 describe('findings', () => {
@@ -167,7 +192,7 @@ describe('findings', () => {
   });
 
   it('covers every finding code', () => {
-    expect(new Set(cases.map(([code]) => code)).size).toBe(15);
+    expect(new Set(cases.map(([code]) => code)).size).toBe(17);
   });
 
   it('explains concretely what to change', () => {
@@ -185,6 +210,43 @@ describe('findings', () => {
     expect(notHundred.fix).toBe(
       'Set weights that add up to 100, keeping the proportions: myapp subset v1: 75, myapp subset v2: 25.',
     );
+  });
+
+  it('finds nothing wrong with routing kept in another namespace', () => {
+    expect(checkoutWith({})).toEqual([]);
+  });
+
+  it('names the unrouted host, what happens to its traffic and the fix', () => {
+    const [unrouted] = checkoutWith({ vsExportTo: ['.'] });
+    expect(unrouted.message).toBe(
+      'Host checkout (annotation bluegreen/istio-hosts) is routed by no VirtualService visible from namespace payments: calls to it are plain Kubernetes round robin over every pod of Service payments/checkout, whatever their colour, and no split applies.',
+    );
+    expect(unrouted.fix).toContain('hosts: [checkout]');
+  });
+
+  it('is an error when an unrouted host is no Service either', () => {
+    const found = findings(piiDemo(), ['shop.example.org']).filter(
+      f => f.code === 'host-not-routed',
+    );
+    expect(found.map(f => [f.severity, f.message])).toEqual([
+      [
+        'error',
+        'Host shop.example.org (annotation bluegreen/istio-hosts) is routed by no VirtualService visible from namespace default: no route serves it (gateways answer 404), and there is no Service of that name.',
+      ],
+    ]);
+  });
+
+  it('tells a DestinationRule hidden by exportTo from a missing one, naming the namespace to export to', () => {
+    const [hidden] = checkoutWith({ drExportTo: ['.'] });
+    expect(hidden.message).toBe(
+      "VirtualService mesh-routing/checkout routes to subset(s) 'blue', 'green' of checkout.payments.svc.cluster.local, but DestinationRule payments/checkout defining them is exported only to ., not to namespace mesh-routing; those requests fail with 503.",
+    );
+    expect(hidden.fix).toBe(
+      "Add 'mesh-routing' (or '*') to spec.exportTo of DestinationRule payments/checkout, or move VirtualService mesh-routing/checkout into namespace payments.",
+    );
+    expect(
+      checkoutWith({ drExportTo: ['mesh-routing'] }).map(f => f.code),
+    ).toEqual([]);
   });
 
   it('says where unpaired in-mesh traffic falls through to', () => {

@@ -84,6 +84,8 @@ export interface VirtualService {
     http?: HTTPRoute[];
     tcp?: TCPRoute[];
     tls?: TLSRoute[];
+    /** Namespaces whose proxies see it (`.` its own, `*` all); absent or empty means all. */
+    exportTo?: string[];
   };
 }
 
@@ -96,7 +98,7 @@ export interface DestinationRule {
   apiVersion?: string;
   kind?: string;
   metadata: IstioObjectMeta;
-  spec: { host: string; subsets?: Subset[] };
+  spec: { host: string; subsets?: Subset[]; exportTo?: string[] };
 }
 
 export interface GatewayServer {

@@ -41,6 +41,26 @@ export function displayGateway(ref: string, namespace: string): string {
     : ref;
 }
 
+/**
+ * Whether proxies in `namespace` see the VirtualService or DestinationRule, by its `exportTo`:
+ * absent or empty exports to every namespace (Istio's default), `*` too, `.` to its own.
+ */
+export function exportedTo(
+  object: { metadata?: { namespace?: string }; spec: { exportTo?: string[] } },
+  namespace: string,
+): boolean {
+  const exportTo = object.spec.exportTo ?? [];
+  return (
+    exportTo.length === 0 ||
+    exportTo.some(
+      to =>
+        to === '*' ||
+        to === namespace ||
+        (to === '.' && namespaceOf(object) === namespace),
+    )
+  );
+}
+
 /** Normalised gateways a VirtualService is bound to; none listed means the mesh only. */
 export function boundGateways(vs: VirtualService): string[] {
   const gateways = vs.spec.gateways ?? [];
@@ -92,16 +112,35 @@ export class Mesh {
     });
   }
 
-  /** The DestinationRule for a host written in `namespace`, preferring one in that namespace. */
+  /**
+   * The DestinationRule for a host written in `namespace`, among those exported to `namespace`,
+   * preferring one in that namespace.
+   */
   destinationRuleFor(
     host: string,
     namespace: string,
   ): DestinationRule | undefined {
-    const fqdn = this.hosts.canonical(host, namespace);
-    const rules = this.objects.destinationRules.filter(
-      dr => this.hosts.canonical(dr.spec.host, namespaceOf(dr)) === fqdn,
+    const rules = this.destinationRulesOf(host, namespace).filter(dr =>
+      exportedTo(dr, namespace),
     );
     return rules.find(dr => namespaceOf(dr) === namespace) ?? rules[0];
+  }
+
+  /** A DestinationRule for the host that `exportTo` hides from `namespace`. */
+  hiddenDestinationRuleFor(
+    host: string,
+    namespace: string,
+  ): DestinationRule | undefined {
+    return this.destinationRulesOf(host, namespace).find(
+      dr => !exportedTo(dr, namespace),
+    );
+  }
+
+  private destinationRulesOf(host: string, namespace: string) {
+    const fqdn = this.hosts.canonical(host, namespace);
+    return this.objects.destinationRules.filter(
+      dr => this.hosts.canonical(dr.spec.host, namespaceOf(dr)) === fqdn,
+    );
   }
 
   subsetOf(

@@ -8,10 +8,14 @@ import {
   virtualService,
 } from './__fixtures__/objects';
 import {
+  CHECKOUT_HOSTS,
+  CHECKOUT_NAMESPACE,
   MYAPP_HOSTS,
   PII_HOSTS,
+  SharedRoutingOptions,
   myapp,
   piiDemo,
+  sharedRouting,
 } from './__fixtures__/scenarios';
 
 const names = (objects: ClusterObjects) => ({
@@ -83,18 +87,87 @@ describe('selectForHosts', () => {
     expect(selected.gateways).toEqual(['pii-demo-gateway', 'public']);
   });
 
-  it('keeps to the namespace, except for Gateways', () => {
+  it('keeps Services, DestinationRules and workloads to the namespace, wherever the VirtualService routing its hosts lives', () => {
     const objects = merge(piiDemo(), {
       services: [
         service('httpd-server', 'other', [{ name: 'http', port: 80 }]),
       ],
     });
-    expect(
-      names(selectForHosts(PII_HOSTS, objects, 'other')).virtualServices,
-    ).toEqual([]);
+    // pii-demo/httpd-server routes the external host whatever namespace the entity names, but
+    // the services it routes to are pii-demo's, not those of namespace other.
+    expect(names(selectForHosts(PII_HOSTS, objects, 'other'))).toMatchObject({
+      virtualServices: ['httpd-server'],
+      destinationRules: [],
+      services: [],
+    });
     expect(
       names(selectForHosts(PII_HOSTS, objects, 'pii-demo')).services,
     ).toEqual(['httpd-server', 'mysql-server']);
+  });
+});
+
+describe('selectForHosts with routing in another namespace', () => {
+  const select = (options: SharedRoutingOptions) =>
+    names(
+      selectForHosts(
+        CHECKOUT_HOSTS,
+        sharedRouting(options),
+        CHECKOUT_NAMESPACE,
+      ),
+    );
+
+  it.each([
+    'checkout.payments.svc.cluster.local',
+    'checkout.payments.svc',
+    'checkout.payments',
+  ])(
+    'finds the VirtualService of mesh-routing writing the host as %s, with the Service and DestinationRule of payments',
+    vsHost => {
+      expect(select({ vsHost })).toEqual({
+        virtualServices: ['checkout'],
+        destinationRules: ['checkout'],
+        gateways: [],
+        services: ['checkout'],
+        deployments: ['checkout-blue', 'checkout-green'],
+        pods: 2,
+      });
+    },
+  );
+
+  it('reads a short host of mesh-routing as a Service of mesh-routing, as Istio does', () => {
+    expect(select({ vsHost: 'checkout' }).virtualServices).toEqual([]);
+  });
+
+  it.each([
+    [undefined, ['checkout']],
+    [['*'], ['checkout']],
+    [['payments'], ['checkout']],
+    [['frontend', 'payments'], ['checkout']],
+    [['.'], []],
+    [['frontend'], []],
+  ])(
+    'with exportTo %j selects the VirtualServices %j for payments',
+    (vsExportTo, selected) => {
+      expect(select({ vsExportTo }).virtualServices).toEqual(selected);
+    },
+  );
+
+  it('counts a gateway-bound VirtualService exported to its Gateway namespace only', () => {
+    const objects = sharedRouting({
+      vsHost: 'checkout.example.com',
+      vsExportTo: ['istio-system'],
+    });
+    objects.virtualServices[0].spec.gateways = ['istio-system/public'];
+    objects.gateways.push(gateway('public', 'istio-system', ['*.example.com']));
+    expect(
+      names(
+        selectForHosts(['checkout.example.com'], objects, CHECKOUT_NAMESPACE),
+      ),
+    ).toMatchObject({
+      virtualServices: ['checkout'],
+      gateways: ['public'],
+      services: ['checkout'],
+    });
   });
 });
 

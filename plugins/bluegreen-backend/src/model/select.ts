@@ -1,6 +1,12 @@
 import { isWildcard, serviceFqdn } from './hosts';
 import { ClusterObjects, MESH, VirtualService } from './istio';
-import { Mesh, boundGateways, namespaceOf, qualifiedName } from './mesh';
+import {
+  Mesh,
+  boundGateways,
+  exportedTo,
+  namespaceOf,
+  qualifiedName,
+} from './mesh';
 import { blockGateways, rulesOf } from './rules';
 
 function inNamespace<T extends { metadata?: { namespace?: string } }>(
@@ -10,13 +16,32 @@ function inNamespace<T extends { metadata?: { namespace?: string } }>(
   return items.filter(item => namespaceOf(item) === namespace);
 }
 
-/** The objects of one namespace, plus every Gateway (they often live in `istio-system`). */
+/**
+ * Whether a VirtualService of another namespace can route traffic of an entity in `namespace`:
+ * its `exportTo` must reach the proxies that apply it — the entity's own sidecars for `mesh`
+ * (the callers the model knows are the entity's tiers), a bound Gateway's namespace otherwise.
+ */
+export function routesInto(vs: VirtualService, namespace: string): boolean {
+  return boundGateways(vs).some(gateway =>
+    exportedTo(
+      vs,
+      gateway === MESH ? namespace : gateway.slice(0, gateway.indexOf('/')),
+    ),
+  );
+}
+
+/**
+ * The objects of one namespace, plus every Gateway (they often live in `istio-system`) and the
+ * VirtualServices of other namespaces that {@link routesInto} it (shared routing namespaces).
+ */
 export function scopeToNamespace(
   objects: ClusterObjects,
   namespace: string,
 ): ClusterObjects {
   return {
-    virtualServices: inNamespace(objects.virtualServices, namespace),
+    virtualServices: objects.virtualServices.filter(
+      vs => namespaceOf(vs) === namespace || routesInto(vs, namespace),
+    ),
     destinationRules: inNamespace(objects.destinationRules, namespace),
     gateways: objects.gateways,
     services: inNamespace(objects.services, namespace),
@@ -40,7 +65,8 @@ export function scopeToNamespace(
  * Services called only from application code (pii-demo's web tier calling `mysql-server`) are
  * invisible in routing, which is why the entity lists them among its hosts.
  *
- * With `namespace`, everything but Gateways (which often live in `istio-system`) must be in it.
+ * With `namespace`, everything but Gateways (which often live in `istio-system`) and
+ * VirtualServices exported to it from other namespaces must be in it.
  */
 export function selectForHosts(
   hosts: string[],

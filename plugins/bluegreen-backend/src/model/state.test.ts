@@ -5,9 +5,12 @@ import {
   PII_HOSTS,
   PII_NAMESPACE,
   PROGRESSIVE_HOSTS,
+  CHECKOUT_HOSTS,
+  CHECKOUT_NAMESPACE,
   myapp,
   piiDemo,
   progressive,
+  sharedRouting,
 } from './__fixtures__/scenarios';
 
 const percents = (split: {
@@ -15,6 +18,47 @@ const percents = (split: {
 }) => Object.fromEntries(split.destinations.map(d => [d.colour, d.percent]));
 
 describe('computeClusterState', () => {
+  describe('checkout: workloads in payments, routing in mesh-routing', () => {
+    const state = computeClusterState({
+      hosts: CHECKOUT_HOSTS,
+      namespace: CHECKOUT_NAMESPACE,
+      objects: sharedRouting(),
+    });
+
+    it('shows the split of the VirtualService in mesh-routing, naming its namespace', () => {
+      expect(state.splits).toHaveLength(1);
+      expect(state.splits[0]).toMatchObject({
+        host: 'checkout',
+        mode: 'weighted',
+        virtualService: 'mesh-routing/checkout',
+        viaGateways: ['mesh'],
+      });
+      expect(percents(state.splits[0])).toEqual({ blue: 80, green: 20 });
+      expect(state.routes.map(r => [r.virtualService, r.index])).toEqual([
+        ['mesh-routing/checkout', 0],
+      ]);
+    });
+
+    it('places each object in its own namespace', () => {
+      expect(state.namespace).toBe('payments');
+      expect(
+        state.colours.flatMap(c =>
+          c.tiers.map(t => [t.namespace, t.destinationRule]),
+        ),
+      ).toEqual([
+        ['payments', 'checkout'],
+        ['payments', 'checkout'],
+      ]);
+      expect(Object.keys(state.resourceVersions)).toEqual(
+        expect.arrayContaining([
+          'VirtualService/mesh-routing/checkout',
+          'DestinationRule/payments/checkout',
+        ]),
+      );
+      expect(state.findings).toEqual([]);
+    });
+  });
+
   describe('pii-demo: colour hosts, round robin, mesh and TCP affinity', () => {
     const state = computeClusterState({
       hosts: PII_HOSTS,

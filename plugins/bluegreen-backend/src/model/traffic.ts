@@ -81,8 +81,15 @@ export function routeHosts(
   namespace?: string,
 ): HostRoute[] {
   const virtualServices = mesh.objects.virtualServices;
+  // A VirtualService in another namespace writes the entity's host in full; it is still one host.
+  const isUserFacing = (host: string, vs: VirtualService) =>
+    userFacingHosts.some(
+      user =>
+        mesh.hosts.canonical(user, namespace ?? namespaceOf(vs)) ===
+        mesh.hosts.canonical(host, namespaceOf(vs)),
+    );
   const vsHosts = virtualServices.flatMap(vs =>
-    (vs.spec.hosts ?? []).filter(h => !isWildcard(h)),
+    (vs.spec.hosts ?? []).filter(h => !isWildcard(h) && !isUserFacing(h, vs)),
   );
   const hosts = [...new Set([...userFacingHosts, ...vsHosts])];
   const gateways = [...new Set(virtualServices.flatMap(boundGateways))];

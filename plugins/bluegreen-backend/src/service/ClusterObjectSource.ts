@@ -118,6 +118,8 @@ export class ClusterObjectSource {
   private changeSeq = 0;
   private syncSeq = 0;
   private readonly lastChangeByNamespace = new Map<string, number>();
+  /** VirtualServices of any namespace may route a namespace's hosts: see {@link objectsIn}. */
+  private lastVirtualServiceChange = 0;
 
   constructor(
     cluster: ClusterDetails,
@@ -143,14 +145,19 @@ export class ClusterObjectSource {
     if (!this.isLive()) {
       return undefined;
     }
-    const change = namespace
-      ? this.lastChangeByNamespace.get(namespace) ?? 0
-      : this.changeSeq;
-    return `${this.syncSeq}.${change}`;
+    if (!namespace) {
+      return `${this.syncSeq}.${this.changeSeq}`;
+    }
+    const change = this.lastChangeByNamespace.get(namespace) ?? 0;
+    return `${this.syncSeq}.${change}.${this.lastVirtualServiceChange}`;
   }
 
   /**
-   * The objects in `namespace`, or in every namespace when it is not given. `fresh` reads the
+   * The objects in `namespace`, or in every namespace when it is not given. With a namespace, the
+   * VirtualServices of every namespace come too: meshes often keep routing in a shared namespace,
+   * and the model decides which of them reach this one (by host and `exportTo`). From the cache
+   * that is a walk over memory; a direct read lists VirtualServices across the cluster, one
+   * request of one (small) resource type. `fresh` reads the
    * namespace from the cluster even when the cache is live: what a cutover plans against must be
    * what the cluster holds now, not what the watch has delivered so far. Without a namespace
    * and without a live cache this waits for the informers, since reading a whole cluster per
@@ -197,14 +204,22 @@ export class ClusterObjectSource {
   private fromCache(namespace?: string): ClusterObjects {
     const objects = {} as Record<ResourceKey, KubernetesObject[]>;
     for (const w of this.watched!) {
-      objects[w.access.key] = [...w.informer.list(namespace)];
+      objects[w.access.key] = [
+        ...w.informer.list(
+          w.access.key === 'virtualServices' ? undefined : namespace,
+        ),
+      ];
     }
     return objects as unknown as ClusterObjects;
   }
 
   private async readNamespace(namespace: string): Promise<ClusterObjects> {
     const lists = await this.withTimeout(
-      Promise.all(this.accesses.map(a => a.listIn(namespace))),
+      Promise.all(
+        this.accesses.map(a =>
+          a.key === 'virtualServices' ? a.listAll() : a.listIn(namespace),
+        ),
+      ),
       `reading namespace '${namespace}'`,
     );
     const objects = {} as Record<ResourceKey, KubernetesObject[]>;
@@ -232,6 +247,9 @@ export class ClusterObjectSource {
         const namespace = obj.metadata?.namespace;
         if (namespace) {
           this.lastChangeByNamespace.set(namespace, this.changeSeq);
+        }
+        if (access.key === 'virtualServices') {
+          this.lastVirtualServiceChange = this.changeSeq;
         }
       });
       this.startInformer(watched);

@@ -1,5 +1,6 @@
 import type { Finding } from '@internal/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
+import { unroutedHostFindings } from './hosts';
 import { missingAffinityFindings, tierAffinityFindings } from './affinity';
 import { portFindings } from './ports';
 import {
@@ -16,6 +17,7 @@ const SEVERITY_ORDER: Finding['severity'][] = ['error', 'warning', 'info'];
 /** Every configuration problem of the analysed objects, errors first. */
 export function findingsOf(analysis: Analysis): Finding[] {
   const findings = [
+    unroutedHostFindings,
     subsetReferenceFindings,
     subsetFindings,
     sourceLabelsWithoutMeshFindings,

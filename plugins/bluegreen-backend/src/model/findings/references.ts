@@ -79,6 +79,32 @@ function subsetNotFound(
   );
 }
 
+function destinationRuleNotExported(
+  { vs, host, subsets }: SubsetReferences,
+  dr: DestinationRule,
+): Finding {
+  const namespace = namespaceOf(vs);
+  const quoted = [...subsets.keys()].map(n => `'${n}'`).join(', ');
+  return finding(
+    'destination-rule-not-exported',
+    'error',
+    'DestinationRule',
+    dr,
+    `VirtualService ${qualifiedName(
+      vs,
+    )} routes to subset(s) ${quoted} of ${host}, but DestinationRule ${qualifiedName(
+      dr,
+    )} defining them is exported only to ${(dr.spec.exportTo ?? []).join(
+      ', ',
+    )}, not to namespace ${namespace}; those requests fail with 503.`,
+    `Add '${namespace}' (or '*') to spec.exportTo of DestinationRule ${qualifiedName(
+      dr,
+    )}, or move VirtualService ${qualifiedName(
+      vs,
+    )} into namespace ${namespaceOf(dr)}.`,
+  );
+}
+
 /** Routes naming a subset need a DestinationRule for the host that defines it. */
 export function subsetReferenceFindings({ mesh, rules }: Analysis): Finding[] {
   return referencesOf(rules).flatMap(references => {
@@ -87,7 +113,15 @@ export function subsetReferenceFindings({ mesh, rules }: Analysis): Finding[] {
       namespaceOf(references.vs),
     );
     if (!dr) {
-      return [destinationRuleMissing(references)];
+      const hidden = mesh.hiddenDestinationRuleFor(
+        references.host,
+        namespaceOf(references.vs),
+      );
+      return [
+        hidden
+          ? destinationRuleNotExported(references, hidden)
+          : destinationRuleMissing(references),
+      ];
     }
     const defined = new Set((dr.spec.subsets ?? []).map(s => s.name));
     return [...references.subsets]
