@@ -916,3 +916,96 @@ describe('who is told about a cutover', () => {
     ]);
   });
 });
+
+describe('an entity in two clusters', () => {
+  let east: KubeTestServer;
+  let west: KubeTestServer;
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    [east, west] = await Promise.all([
+      startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] }),
+      startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] }),
+    ]);
+    backend = await startBlueGreenBackend(east, {
+      moreClusters: [{ name: 'west', kube: west }],
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await Promise.all([east?.close(), west?.close()]);
+  });
+
+  it('changes every cluster by default, recording each object per cluster', async () => {
+    const cutover = await backend.requestCutover('alice', {
+      entityRef: 'component:default/myapp',
+      action: { action: 'switch', colour: 'v2' },
+      reason: 'both regions',
+    });
+    expect(cutover.plan.clusters).toEqual(['demo', 'west']);
+    const applied: Cutover = (
+      await backend.as('bob').post(`/cutovers/${cutover.id}/approve`)
+    ).body;
+    expect(applied.status).toBe('applied');
+    expect(applied.outcome?.objects?.map(o => [o.cluster, o.result])).toEqual([
+      ['demo', 'written'],
+      ['west', 'written'],
+    ]);
+    for (const kube of [east, west]) {
+      expect(weights(await readVs(kube, 'myapp', 'myapp'))).toEqual({
+        v1: 0,
+        v2: 100,
+      });
+    }
+    await backend.requestCutover('alice', {
+      entityRef: 'component:default/myapp',
+      action: { action: 'rollback' },
+      reason: 'undo',
+    });
+  });
+
+  it('changes only the clusters the request names', async () => {
+    const cutover = await backend.requestCutover('alice', {
+      entityRef: 'component:default/myapp',
+      action: { action: 'split', weights: { v1: 90, v2: 10 } },
+      reason: 'west first',
+      clusters: ['west'],
+    });
+    await backend.as('bob').post(`/cutovers/${cutover.id}/approve`);
+    expect(weights(await readVs(west, 'myapp', 'myapp'))).toEqual({
+      v1: 90,
+      v2: 10,
+    });
+    expect(weights(await readVs(east, 'myapp', 'myapp'))).toEqual({
+      v1: 50,
+      v2: 50,
+    });
+  });
+
+  it('writes nothing anywhere when the second cluster refuses, reverting the first', async () => {
+    west.injectFault({
+      type: 'error',
+      verb: 'patch',
+      path: 'virtualservices/progressive-app$',
+      status: 500,
+    });
+    const cutover = await backend.requestCutover('alice', {
+      entityRef: 'component:default/progressive-app',
+      action: { action: 'switch', colour: 'green' },
+      reason: 'both',
+    });
+    const res = await backend.as('bob').post(`/cutovers/${cutover.id}/approve`);
+    expect(res.body.status).toBe('failed');
+    expect(
+      res.body.outcome.objects.map((o: any) => [o.cluster, o.result]),
+    ).toEqual([
+      ['demo', 'reverted'],
+      ['west', 'not-written'],
+    ]);
+    for (const kube of [east, west]) {
+      expect(
+        weights(await readVs(kube, 'progressive', 'progressive-app')),
+      ).toEqual({ blue: 70, green: 30 });
+    }
+  });
+});

@@ -110,6 +110,8 @@ export async function startBlueGreenBackend(
     knex?: Knex;
     cutovers?: Record<string, number>;
     permissions?: 'allow' | 'deny';
+    /** Clusters besides `demo`. */
+    moreClusters?: Array<{ name: string; kube: KubeTestServer }>;
     /** More service factories, e.g. to capture notifications. */
     features?: Parameters<typeof startTestBackend>[0]['features'];
   } = {},
@@ -125,14 +127,15 @@ export async function startBlueGreenBackend(
               {
                 type: 'config',
                 clusters: [
-                  {
-                    name: 'demo',
-                    url: kube.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kube.token,
-                    skipTLSVerify: true,
-                  },
-                ],
+                  { name: 'demo', kube },
+                  ...(options.moreClusters ?? []),
+                ].map(cluster => ({
+                  name: cluster.name,
+                  url: cluster.kube.url,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: cluster.kube.token,
+                  skipTLSVerify: true,
+                })),
               },
             ],
           },
