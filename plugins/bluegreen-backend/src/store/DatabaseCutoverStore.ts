@@ -357,7 +357,7 @@ export class DatabaseCutoverStore implements CutoverStore {
       now,
       leaseMs,
       q => q.where('status', 'approved'),
-      `leased to ${owner}`,
+      'Writing to the cluster.',
     );
   }
 
@@ -397,8 +397,8 @@ export class DatabaseCutoverStore implements CutoverStore {
         leaseMs,
         abandoned,
         candidate.lease_owner
-          ? `lease of ${candidate.lease_owner} ran out; leased to ${owner}`
-          : `never claimed; leased to ${owner}`,
+          ? 'The backend instance that was applying this cutover stopped; another one is reconciling it with the cluster.'
+          : 'Approved, but no backend instance started applying it; reconciling it with the cluster.',
       );
       if (cutover) {
         claimed.push(cutover);
