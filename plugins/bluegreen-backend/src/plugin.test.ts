@@ -605,6 +605,93 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
   });
 });
 
+describe('bluegreen backend plugin when the cluster behind the URL is replaced', () => {
+  const MYAPP_VS =
+    '/apis/networking.istio.io/v1beta1/namespaces/myapp/virtualservices/myapp';
+
+  // supertest opens a connection per request: a pooled one would still point at the old server.
+  const patchWeights = async (kube: KubeTestServer, v1: number, v2: number) => {
+    const res = await request(kube.url)
+      .patch(MYAPP_VS)
+      .set('authorization', `Bearer ${kube.token}`)
+      .set('content-type', 'application/json-patch+json')
+      .send(
+        JSON.stringify([
+          { op: 'replace', path: '/spec/http/0/route/0/weight', value: v1 },
+          { op: 'replace', path: '/spec/http/0/route/1/weight', value: v2 },
+        ]),
+      );
+    expect(res.status).toBe(200);
+  };
+
+  const myappPods = async (kube: KubeTestServer) => {
+    const res = await request(kube.url)
+      .get('/api/v1/namespaces/myapp/pods')
+      .set('authorization', `Bearer ${kube.token}`);
+    const list = res.body as { items: KubeObject[] };
+    return list.items.map(p => p.metadata.name).sort();
+  };
+
+  it('rebuilds the watch cache from a fresh list when the test server restarts on the same port with lower resourceVersions', async () => {
+    let kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
+    const port = kube.port;
+    const backend = await startTestBackend({
+      features: [
+        bluegreenPlugin,
+        catalogServiceMock.factory({ entities }),
+        backendConfig([cluster('demo', kube.url, kube.token)], {
+          clusterTimeoutSeconds: 2,
+        }),
+      ],
+    });
+    const state = async () => {
+      const res = await request(backend.server).get(
+        '/api/bluegreen/state?entityRef=component:default/myapp',
+      );
+      return (res.body as BlueGreenStateResponse).clusters[0];
+    };
+    const explainedPods = async () => {
+      const res = await request(backend.server)
+        .post('/api/bluegreen/explain')
+        .send({
+          entityRef: 'component:default/myapp',
+          host: 'myapp.example.com',
+        });
+      return (res.body as ExplainResponse).clusters[0].destinations
+        .flatMap(d => d.pods)
+        .sort();
+    };
+    try {
+      // The old cluster's resourceVersions run ahead of what the new one starts with.
+      for (const v1 of [10, 20, 30, 40, 90]) {
+        await patchWeights(kube, v1, 100 - v1);
+      }
+      const before = await eventually(state, s =>
+        s.splits.some(sp => sp.destinations[0].percent === 90),
+      );
+      expect(percents(before, 'myapp.example.com')).toEqual({ v1: 90, v2: 10 });
+      expect(await explainedPods()).toEqual(await myappPods(kube));
+
+      await kube.close();
+      kube = await startKubeTestServer({ port, scenarioDirs: [SCENARIOS_DIR] });
+      const newPods = await myappPods(kube);
+
+      // Within the API server's wait for a resourceVersion it has not reached (3 s), which ends
+      // the resumed watch, and the first back-off (0.5 s), plus time to list.
+      const after = await eventually(
+        state,
+        s => percents(s, 'myapp.example.com').v1 === 50,
+        5_500,
+      );
+      expect(percents(after, 'myapp.example.com')).toEqual({ v1: 50, v2: 50 });
+      expect(await explainedPods()).toEqual(newPods);
+    } finally {
+      await backend.stop();
+      await kube.close();
+    }
+  }, 20_000);
+});
+
 describe('bluegreen backend plugin permissions', () => {
   it('answers 403 when the policy denies bluegreen.state.read, before reading any cluster', async () => {
     const kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });

@@ -7,8 +7,9 @@ import {
   KubeConfig,
   KubernetesListObject,
   KubernetesObject,
+  ListWatch,
   ObjectCache,
-  makeInformer,
+  Watch,
 } from '@kubernetes/client-node';
 import { ClusterObjects } from '../model';
 import {
@@ -82,6 +83,41 @@ function resourceAccesses(
       listIn: namespace => core.listNamespacedPod({ namespace }),
     },
   ];
+}
+
+/**
+ * A watch that ends with an error after an ERROR event. The informer acts on 410 Expired alone
+ * (it lists again); after any other ERROR, e.g. "Too large resource version" (504) from a cluster
+ * rebuilt behind the same URL whose resourceVersions went back, it would resume from the same
+ * resourceVersion for ever and keep serving the old cluster's objects.
+ */
+class ErrorEventEndingWatch extends Watch {
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: any, watchObj?: any) => void,
+    done: (err: any) => void,
+  ): Promise<AbortController> {
+    let failure: Error | undefined;
+    return super.watch(
+      path,
+      queryParams,
+      (phase, apiObj, watchObj) => {
+        if (phase === 'ERROR' && apiObj?.code !== 410) {
+          failure = Object.assign(
+            new Error(
+              `watch ended by the API server: ${apiObj?.code} ${
+                apiObj?.reason ?? ''
+              } ${apiObj?.message ?? ''}`.trim(),
+            ),
+            { statusCode: apiObj?.code },
+          );
+        }
+        callback(phase, apiObj, watchObj);
+      },
+      err => done(err ?? failure ?? null),
+    );
+  }
 }
 
 interface WatchedResource {
@@ -234,27 +270,37 @@ export class ClusterObjectSource {
       return;
     }
     this.watched = this.accesses.map(access => {
-      const informer = makeInformer(this.kc, access.watchPath, access.listAll);
-      const watched: WatchedResource = {
-        access,
-        informer,
-        synced: false,
-        failures: 0,
-      };
-      informer.on('error', err => this.onWatchError(watched, err));
-      informer.on('change', obj => {
-        this.changeSeq += 1;
-        const namespace = obj.metadata?.namespace;
-        if (namespace) {
-          this.lastChangeByNamespace.set(namespace, this.changeSeq);
-        }
-        if (access.key === 'virtualServices') {
-          this.lastVirtualServiceChange = this.changeSeq;
-        }
-      });
+      const watched = { access, synced: false, failures: 0 } as WatchedResource;
+      watched.informer = this.informerFor(watched);
       this.startInformer(watched);
       return watched;
     });
+  }
+
+  /** A new informer, with an empty cache and no resourceVersion: it starts with a full list. */
+  private informerFor(w: WatchedResource): WatchedResource['informer'] {
+    const informer = new ListWatch(
+      w.access.watchPath,
+      new ErrorEventEndingWatch(this.kc),
+      w.access.listAll,
+      false,
+    );
+    // A replaced informer still reports its own stop; only the current one speaks for `w`.
+    informer.on('error', err => {
+      if (w.informer === informer) this.onWatchError(w, err);
+    });
+    informer.on('change', obj => {
+      if (w.informer !== informer) return;
+      this.changeSeq += 1;
+      const namespace = obj.metadata?.namespace;
+      if (namespace) {
+        this.lastChangeByNamespace.set(namespace, this.changeSeq);
+      }
+      if (w.access.key === 'virtualServices') {
+        this.lastVirtualServiceChange = this.changeSeq;
+      }
+    });
+    return informer;
   }
 
   private startInformer(w: WatchedResource) {
@@ -280,7 +326,7 @@ export class ClusterObjectSource {
       .finally(() => w.informer.off('error', onStartError));
   }
 
-  /** A failed list or watch stops the informer: restart it with a growing delay. */
+  /** A failed list or watch stops the informer: replace it after a growing delay. */
   private onWatchError(w: WatchedResource, err: unknown) {
     w.synced = false;
     if (this.closed || w.restartTimer) {
@@ -297,6 +343,11 @@ export class ClusterObjectSource {
     );
     w.restartTimer = setTimeout(() => {
       w.restartTimer = undefined;
+      // After a failure the cluster behind the URL may not be the one listed before (storage
+      // restored, cluster rebuilt): resuming from the old resourceVersion could keep objects
+      // that are gone, so the cache is rebuilt from a fresh list.
+      void w.informer.stop();
+      w.informer = this.informerFor(w);
       this.startInformer(w);
     }, delay);
     w.restartTimer.unref?.();
