@@ -524,6 +524,38 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
       expect(missing.status).toBe(400);
       expect(missing.body.error.message).toContain('entityRef is required');
     });
+    it.each([
+      [
+        'an emoji',
+        'component:default/pii-demo🚀',
+        'name "pii-demo🚀" is not a valid entity name',
+      ],
+      [
+        'CR/LF',
+        'component:default/pii\r\ndemo',
+        'name "pii\\r\\ndemo" is not a valid entity name',
+      ],
+      [
+        'a namespace with capitals',
+        'component:Default/pii-demo',
+        'namespace "Default" is not a valid namespace',
+      ],
+      [
+        '10 KB',
+        `component:default/${'a'.repeat(10_000)}`,
+        'entityRef is longer than 200 characters',
+      ],
+    ])(
+      'refuses an entity reference with %s, naming the problem',
+      async (_, entityRef, problem) => {
+        const res = await request(server).get(
+          `/api/bluegreen/state?entityRef=${encodeURIComponent(entityRef)}`,
+        );
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(`entityRef: ${problem}`);
+        expect(res.body.error.message.length).toBeLessThan(300);
+      },
+    );
   });
 
   describe('POST /explain', () => {
