@@ -280,6 +280,7 @@ export type FindingCode =
   | 'all-zero-weights'
   | 'weights-not-100'
   | 'unreachable-rule'
+  | 'invalid-regex'
   | 'host-not-routed'
   | 'destination-rule-not-exported';
 

@@ -176,6 +176,18 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
     () => checkoutWith({ drExportTo: ['.'] }),
     'DestinationRule/payments/checkout',
   ],
+  [
+    'invalid-regex',
+    'error',
+    () =>
+      myappWith(o =>
+        vsNamed(o, 'myapp').spec.http!.unshift({
+          match: [{ headers: { 'x-user': { regex: '(?!bot).*' } } }],
+          route: [{ destination: { host: 'myapp', subset: 'v2' } }],
+        }),
+      ),
+    'VirtualService/default/myapp',
+  ],
 ];
 
 describe('findings', () => {
@@ -192,7 +204,7 @@ describe('findings', () => {
   });
 
   it('covers every finding code', () => {
-    expect(new Set(cases.map(([code]) => code)).size).toBe(17);
+    expect(new Set(cases.map(([code]) => code)).size).toBe(18);
   });
 
   it('explains concretely what to change', () => {

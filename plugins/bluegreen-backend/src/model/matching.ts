@@ -9,6 +9,7 @@ import { MESH, StringMatch } from './istio';
 import { Labels, formatLabels, hasLabels } from './labels';
 import { displayGateway, namespaceOf, normaliseGateway } from './mesh';
 import { MatchBlock, Rule, blockGateways } from './rules';
+import { regexMatches } from './regex';
 
 /** A request as the model sees it. */
 export interface Request {
@@ -39,19 +40,6 @@ function describeStringMatch(match: StringMatch): string {
   if (match.exact !== undefined) return `= '${match.exact}'`;
   if (match.prefix !== undefined) return `starts with '${match.prefix}'`;
   return `matches /${match.regex ?? ''}/`;
-}
-
-/** Envoy matches RE2 against the whole value; a pattern JavaScript cannot compile never matches. */
-function regexMatches(
-  regex: string,
-  value: string,
-  ignoreCase: boolean,
-): boolean {
-  try {
-    return new RegExp(`^(?:${regex})$`, ignoreCase ? 'i' : '').test(value);
-  } catch {
-    return false;
-  }
 }
 
 function stringMatches(

@@ -3,6 +3,7 @@ import { Analysis } from '../analysis';
 import { unroutedHostFindings } from './hosts';
 import { missingAffinityFindings, tierAffinityFindings } from './affinity';
 import { portFindings } from './ports';
+import { regexFindings } from './regex';
 import {
   gatewayHostFindings,
   sourceLabelsWithoutMeshFindings,
@@ -27,6 +28,7 @@ export function findingsOf(analysis: Analysis): Finding[] {
     portFindings,
     weightFindings,
     unreachableRuleFindings,
+    regexFindings,
   ].flatMap(check => check(analysis));
   return findings.sort(
     (a, b) =>
