@@ -33,11 +33,72 @@ export interface RollbackAction {
 }
 
 /**
+ * The metric gates of a progressive rollout, evaluated on the new colour over each interval.
+ * Every field is optional; the defaults are in {@link DEFAULT_ROLLOUT_GATES}.
+ *
+ * @public
+ */
+export interface RolloutGates {
+  /** Lowest share of non-5xx responses, in percent. */
+  minSuccessRatePercent?: number;
+  /** Highest 99th percentile of request duration, in milliseconds. */
+  maxLatencyP99Ms?: number;
+  /** Fewest requests the new colour must serve in an interval for the gates to mean anything. */
+  minRequests?: number;
+  /**
+   * Intervals in a row without data (too few requests, no series, Prometheus unreachable) that
+   * are waited out; the next one fails the rollout. 0 fails at the first.
+   */
+  noDataIntervals?: number;
+}
+
+/**
+ * The gates of a rollout when the request names none.
+ *
+ * @public
+ */
+export const DEFAULT_ROLLOUT_GATES: Required<RolloutGates> = {
+  minSuccessRatePercent: 99,
+  maxLatencyP99Ms: 500,
+  minRequests: 10,
+  noDataIntervals: 2,
+};
+
+/**
+ * Moves the shared hosts to `colour` in steps, watching its success rate and latency in
+ * Prometheus after each; a failed gate rolls back to the routes before the rollout.
+ *
+ * @public
+ */
+export interface ProgressiveAction {
+  action: 'progressive';
+  colour: string;
+  /** The colour's percent at each step: increasing, ending at 100. Default 10, 30, 50, 100. */
+  steps?: number[];
+  /** How long each step is watched before its gates are evaluated, in seconds. Default 120. */
+  intervalSeconds?: number;
+  /** `auto` (default) advances when the gates pass; `manual` then waits for a promote. */
+  mode?: 'auto' | 'manual';
+  gates?: RolloutGates;
+}
+
+/**
+ * The steps of a rollout when the request names none.
+ *
+ * @public
+ */
+export const DEFAULT_ROLLOUT_STEPS: readonly number[] = [10, 30, 50, 100];
+
+/**
  * What a cutover does.
  *
  * @public
  */
-export type CutoverAction = SwitchAction | SplitAction | RollbackAction;
+export type CutoverAction =
+  | SwitchAction
+  | SplitAction
+  | RollbackAction
+  | ProgressiveAction;
 
 /**
  * Where a cutover is in its life.
@@ -49,6 +110,9 @@ export type CutoverAction = SwitchAction | SplitAction | RollbackAction;
  * - `rejected`, `cancelled`, `expired`: ended without a write (final).
  * - `failed`: applying failed; {@link Cutover.outcome} says what happened to each object (final).
  * - `superseded`: the cluster changed since the cutover was planned; nothing was written (final).
+ * - `progressing`: a progressive rollout is between its first and last step ({@link Cutover.rollout}).
+ * - `rolled-back`: a progressive rollout failed a gate or was aborted, and the routes went back to
+ *   what they were before it (final).
  *
  * @public
  */
@@ -61,7 +125,9 @@ export type CutoverStatus =
   | 'cancelled'
   | 'expired'
   | 'failed'
-  | 'superseded';
+  | 'superseded'
+  | 'progressing'
+  | 'rolled-back';
 
 /**
  * Every status, in lifecycle order.
@@ -72,7 +138,9 @@ export const CUTOVER_STATUSES: readonly CutoverStatus[] = [
   'requested',
   'approved',
   'applying',
+  'progressing',
   'applied',
+  'rolled-back',
   'rejected',
   'cancelled',
   'expired',
@@ -89,6 +157,7 @@ export const OPEN_CUTOVER_STATUSES: readonly CutoverStatus[] = [
   'requested',
   'approved',
   'applying',
+  'progressing',
 ];
 
 /**
@@ -322,6 +391,90 @@ export interface Cutover {
   outcome?: CutoverOutcome;
   /** For a rollback: the cutover whose changes it undoes. */
   rollbackOf?: string;
+  /** For a progressive rollout, once its first step was applied. */
+  rollout?: RolloutState;
+}
+
+/**
+ * One gate's measurement on one service of the new colour.
+ *
+ * @public
+ */
+export interface RolloutMeasurement {
+  gate: 'request-count' | 'success-rate' | 'latency-p99';
+  /** `cluster/namespace/service` measured. */
+  service: string;
+  /** The `destination_version` of the colour. */
+  version: string;
+  /** The exact PromQL run. */
+  query: string;
+  /** Null when there was no value (no series, NaN, or Prometheus could not be asked). */
+  value: number | null;
+  /** The bound the value is held to (a minimum for request count and success rate). */
+  threshold: number;
+  result: 'pass' | 'fail' | 'no-data';
+  /** Why there was no data, or what Prometheus answered. */
+  message?: string;
+}
+
+/**
+ * The evaluation of every gate at the end of one interval.
+ *
+ * @public
+ */
+export interface RolloutEvaluation {
+  at: string;
+  /** `fail` when a gate failed, `no-data` when none failed but one had no data, else `pass`. */
+  verdict: 'pass' | 'fail' | 'no-data';
+  measurements: RolloutMeasurement[];
+}
+
+/**
+ * One step of a rollout: the weights it applied and what was measured while they held.
+ *
+ * @public
+ */
+export interface RolloutStep {
+  /** 0-based position in {@link RolloutState.steps}. */
+  index: number;
+  weights: Record<string, number>;
+  appliedAt: string;
+  /** Who moved the rollout to this step: the approver of the first, a promoter, or the backend. */
+  appliedBy: string;
+  evaluations: RolloutEvaluation[];
+  /**
+   * `watching`: the interval runs; `passed`: its gates passed (in manual mode it waits for a
+   * promote); `failed`: a gate failed or data stayed missing; `aborted`: someone aborted it.
+   */
+  verdict: 'watching' | 'passed' | 'failed' | 'aborted';
+}
+
+/**
+ * Where a progressive rollout is: the resolved settings and every step so far.
+ *
+ * @public
+ */
+export interface RolloutState {
+  colour: string;
+  steps: number[];
+  intervalSeconds: number;
+  mode: 'auto' | 'manual';
+  gates: Required<RolloutGates>;
+  /** 0-based index of the step whose weights hold now. */
+  current: number;
+  paused: boolean;
+  /** When the gates are evaluated next; absent while paused or once ended. */
+  nextEvaluationAt?: string;
+  /** Intervals in a row that had no data. */
+  noDataCount: number;
+  history: RolloutStep[];
+  /** The services measured, `cluster/namespace/service` with their `destination_version`. */
+  targets: Array<{
+    cluster: string;
+    namespace: string;
+    service: string;
+    version: string;
+  }>;
 }
 
 /**
@@ -348,7 +501,11 @@ export type CutoverEventType =
   | 'applying'
   | 'applied'
   | 'failed'
-  | 'superseded';
+  | 'superseded'
+  | 'step'
+  | 'paused'
+  | 'resumed'
+  | 'rolled-back';
 
 /**
  * One entry of the append-only history.
@@ -399,6 +556,13 @@ export interface CutoverDecisionBody {
 }
 
 /**
+ * Body of `POST /cutovers/:id/promote|pause|resume|abort` (progressive rollouts).
+ *
+ * @public
+ */
+export type RolloutDecisionBody = CutoverDecisionBody;
+
+/**
  * The signal channel on which the backend announces every cutover transition.
  *
  * @public
@@ -430,6 +594,12 @@ export function describeCutoverAction(action: CutoverAction): string {
       return `split ${Object.entries(action.weights)
         .map(([colour, weight]) => `${colour} ${weight}%`)
         .join(', ')}`;
+    case 'progressive':
+      return `progressive rollout to ${action.colour} (${(
+        action.steps ?? DEFAULT_ROLLOUT_STEPS
+      )
+        .map(step => `${step}%`)
+        .join(' → ')})`;
     default:
       return 'roll back';
   }

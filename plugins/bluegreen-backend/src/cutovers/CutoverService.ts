@@ -379,6 +379,8 @@ export class CutoverService {
         rollbackOf = last.id;
         plan = planRollback(last, inputs);
       }
+    } else if (body.action.action === 'progressive') {
+      throw new InputError('action: progressive rollouts are not served yet');
     } else {
       plan = planSplit(body.action, inputs);
     }

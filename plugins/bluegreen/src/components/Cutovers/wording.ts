@@ -38,6 +38,8 @@ export const STATUS_LABELS: Record<CutoverStatus, string> = {
   expired: 'Expired',
   failed: 'Failed',
   superseded: 'Superseded',
+  progressing: 'Rolling out',
+  'rolled-back': 'Rolled back',
 };
 
 export const EVENT_LABELS: Record<CutoverEventType, string> = {
@@ -50,6 +52,10 @@ export const EVENT_LABELS: Record<CutoverEventType, string> = {
   applied: 'applied',
   failed: 'failed',
   superseded: 'superseded',
+  step: 'stepped',
+  paused: 'paused',
+  resumed: 'resumed',
+  'rolled-back': 'rolled back',
 };
 
 export const CHECK_LABELS: Partial<Record<PreflightCheckId, string>> = {
