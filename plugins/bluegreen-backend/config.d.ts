@@ -45,5 +45,45 @@ export interface Config {
        */
       sweepIntervalSeconds?: number;
     };
+    /** Progressive rollouts: defaults of requests that leave a setting out, and the engine. */
+    rollouts?: {
+      /** How long each step is watched before its gates are evaluated, in seconds. Default 120. */
+      intervalSeconds?: number;
+      /** The shortest interval a request may ask for, in seconds. Default 10. */
+      minIntervalSeconds?: number;
+      /**
+       * How often the rollout task looks for rollouts that are due, in seconds. One replica at
+       * a time runs it (locked in the database). Default 5.
+       */
+      tickSeconds?: number;
+      /** Default gates, evaluated on the new colour over each interval. */
+      gates?: {
+        /** Lowest share of non-5xx responses, in percent. Default 99. */
+        minSuccessRatePercent?: number;
+        /** Highest p99 request duration, in milliseconds. Default 500. */
+        maxLatencyP99Ms?: number;
+        /** Fewest requests per interval for the gates to judge. Default 10. */
+        minRequests?: number;
+        /**
+         * Intervals in a row without data (too few requests, Prometheus unreachable) that are
+         * waited out before the rollout fails and rolls back. Default 2.
+         */
+        noDataIntervals?: number;
+      };
+    };
+    /** The Prometheus that scrapes the clusters' Istio metrics, for rollout gates. */
+    prometheus?: {
+      /** Base URL, e.g. `http://prometheus.istio-system:9090`; the API is under `/api/v1`. */
+      baseUrl?: string;
+      /** How long one query may take before it counts as no data, in seconds. Default 5. */
+      timeoutSeconds?: number;
+      /** A Prometheus per cluster, for clusters not measured by `baseUrl`. */
+      clusters?: Array<{
+        /** The cluster's name, as under kubernetes.clusterLocatorMethods. */
+        name: string;
+        /** Base URL of the Prometheus measuring that cluster. */
+        baseUrl: string;
+      }>;
+    };
   };
 }

@@ -17,6 +17,13 @@ import { ClusterObjectSource } from './service/ClusterObjectSource';
 import { kubeConfigFor, readClusterDetails } from './service/clusters';
 import { createRouter } from './service/router';
 import { DatabaseCutoverStore } from './store/DatabaseCutoverStore';
+import { PrometheusClient } from './rollouts/PrometheusClient';
+import { RolloutEngine } from './rollouts/RolloutEngine';
+import {
+  DEFAULT_INTERVAL_SECONDS,
+  DEFAULT_MIN_INTERVAL_SECONDS,
+} from './rollouts/settings';
+import { DEFAULT_ROLLOUT_GATES } from '@internal/plugin-bluegreen-common';
 
 /**
  * The blue/green plugin: the Istio blue/green state of annotated catalog entities, and cutovers
@@ -88,8 +95,16 @@ export const bluegreenPlugin = createBackendPlugin({
         });
 
         const cutoverSettings = settings?.getOptionalConfig('cutovers');
+        const rolloutSettings = settings?.getOptionalConfig('rollouts');
+        const gateSettings = rolloutSettings?.getOptionalConfig('gates');
+        const store = await DatabaseCutoverStore.create({ database });
+        const notifier = new CutoverNotifier({
+          notifications,
+          signals,
+          logger,
+        });
         const cutovers = new CutoverService({
-          store: await DatabaseCutoverStore.create({ database }),
+          store,
           state,
           executor: new CutoverExecutor(
             new Map(
@@ -103,7 +118,7 @@ export const bluegreenPlugin = createBackendPlugin({
               ]),
             ),
           ),
-          notifier: new CutoverNotifier({ notifications, signals, logger }),
+          notifier,
           logger,
           instanceId: randomUUID(),
           expireAfterMs:
@@ -112,6 +127,74 @@ export const bluegreenPlugin = createBackendPlugin({
           applyLeaseMs:
             (cutoverSettings?.getOptionalNumber('applyLeaseSeconds') ?? 120) *
             1000,
+          rollouts: {
+            intervalSeconds:
+              rolloutSettings?.getOptionalNumber('intervalSeconds') ??
+              DEFAULT_INTERVAL_SECONDS,
+            minIntervalSeconds:
+              rolloutSettings?.getOptionalNumber('minIntervalSeconds') ??
+              DEFAULT_MIN_INTERVAL_SECONDS,
+            gates: {
+              minSuccessRatePercent:
+                gateSettings?.getOptionalNumber('minSuccessRatePercent') ??
+                DEFAULT_ROLLOUT_GATES.minSuccessRatePercent,
+              maxLatencyP99Ms:
+                gateSettings?.getOptionalNumber('maxLatencyP99Ms') ??
+                DEFAULT_ROLLOUT_GATES.maxLatencyP99Ms,
+              minRequests:
+                gateSettings?.getOptionalNumber('minRequests') ??
+                DEFAULT_ROLLOUT_GATES.minRequests,
+              noDataIntervals:
+                gateSettings?.getOptionalNumber('noDataIntervals') ??
+                DEFAULT_ROLLOUT_GATES.noDataIntervals,
+            },
+          },
+        });
+
+        const prometheusSettings = settings?.getOptionalConfig('prometheus');
+        const prometheusTimeoutMs =
+          (prometheusSettings?.getOptionalNumber('timeoutSeconds') ?? 5) * 1000;
+        const prometheusUrls = new Map(
+          (prometheusSettings?.getOptionalConfigArray('clusters') ?? []).map(
+            c => [c.getString('name'), c.getString('baseUrl')],
+          ),
+        );
+        const defaultPrometheusUrl =
+          prometheusSettings?.getOptionalString('baseUrl');
+        const prometheusClients = new Map<string, PrometheusClient>();
+        const ROLLOUT_TASK = 'bluegreen-rollouts';
+        const rollouts = new RolloutEngine({
+          store,
+          cutovers,
+          notifier,
+          auditor,
+          logger,
+          prometheusFor(cluster) {
+            const url = prometheusUrls.get(cluster) ?? defaultPrometheusUrl;
+            if (!url) return undefined;
+            if (!prometheusClients.has(url)) {
+              prometheusClients.set(
+                url,
+                new PrometheusClient(url, prometheusTimeoutMs),
+              );
+            }
+            return prometheusClients.get(url);
+          },
+          async wake() {
+            // A running tick (ConflictError) acts on the request itself or on the next run.
+            await scheduler.triggerTask(ROLLOUT_TASK).catch(() => undefined);
+          },
+        });
+        // One run at a time across replicas (global: locked in the database); the timeout
+        // must exceed one tick's work, a few cluster writes and queries per due rollout.
+        await scheduler.scheduleTask({
+          id: ROLLOUT_TASK,
+          frequency: {
+            seconds: rolloutSettings?.getOptionalNumber('tickSeconds') ?? 5,
+          },
+          timeout: { minutes: 5 },
+          scope: 'global',
+          fn: () => rollouts.tick(),
         });
 
         // Expiry and recovery run on one replica at a time (the scheduler locks global tasks in
@@ -140,6 +223,7 @@ export const bluegreenPlugin = createBackendPlugin({
               permissions,
               auditor,
               cutovers,
+              rollouts,
             }),
           }),
         );

@@ -456,6 +456,8 @@ export interface RolloutStep {
  */
 export interface RolloutState {
   colour: string;
+  /** The colour the traffic comes from: at step n it holds 100 minus the step's percent. */
+  from: string;
   steps: number[];
   intervalSeconds: number;
   mode: 'auto' | 'manual';
@@ -467,6 +469,12 @@ export interface RolloutState {
   nextEvaluationAt?: string;
   /** Intervals in a row that had no data. */
   noDataCount: number;
+  /** Who paused it, while paused or until the backend acts on the pause. */
+  pausedBy?: string;
+  /** A promote the backend has not acted on yet (manual mode). */
+  promoteRequestedBy?: string;
+  /** An abort the backend has not acted on yet. */
+  abortRequestedBy?: string;
   history: RolloutStep[];
   /** The services measured, `cluster/namespace/service` with their `destination_version`. */
   targets: Array<{

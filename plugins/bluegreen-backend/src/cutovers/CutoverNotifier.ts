@@ -15,6 +15,7 @@ const OUTCOME_WORDS: Partial<Record<Cutover['status'], string>> = {
   rejected: 'rejected',
   superseded: 'superseded (the cluster changed)',
   expired: 'expired',
+  'rolled-back': 'rolled back',
 };
 
 /** The entity's Blue/Green tab, where a cutover is seen and decided. */

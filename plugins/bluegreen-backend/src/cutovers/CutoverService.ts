@@ -15,6 +15,7 @@ import {
   CutoverPreview,
   CutoverRequestBody,
   PreflightCheck,
+  ProgressiveAction,
   describeCutoverAction,
 } from '@internal/plugin-bluegreen-common';
 import { computeClusterState } from '../model';
@@ -31,6 +32,14 @@ import {
   objectKey,
 } from '../executor/CutoverExecutor';
 import { CutoverNotifier } from './CutoverNotifier';
+import {
+  RolloutDefaults,
+  gateTargets,
+  resolveSettings,
+  sourceColour,
+  stepWeights,
+} from '../rollouts/settings';
+import { initialRollout } from '../rollouts/state';
 
 /** The actor of work the backend does on its own (expiry, recovery after a restart). */
 export const PLUGIN_ACTOR = 'plugin:bluegreen';
@@ -47,6 +56,8 @@ export interface CutoverServiceOptions {
   expireAfterMs: number;
   /** How long an apply may run before another instance may take it over. */
   applyLeaseMs: number;
+  /** Progressive rollouts' defaults and limits. */
+  rollouts: RolloutDefaults;
 }
 
 interface PlannedRequest {
@@ -380,7 +391,7 @@ export class CutoverService {
         plan = planRollback(last, inputs);
       }
     } else if (body.action.action === 'progressive') {
-      throw new InputError('action: progressive rollouts are not served yet');
+      plan = this.planFirstStep(body.action, inputs);
     } else {
       plan = planSplit(body.action, inputs);
     }
@@ -420,6 +431,84 @@ export class CutoverService {
         rollbackOf,
       },
     };
+  }
+
+  /** A progressive rollout is planned, checked and approved as the split of its first step. */
+  private planFirstStep(
+    action: ProgressiveAction,
+    inputs: ClusterInput[],
+  ): CutoverPlan {
+    const settings = resolveSettings(action, this.options.rollouts);
+    const from = sourceColour(action.colour, inputs);
+    if (!from) {
+      throw new InputError(
+        `action.colour: no colour other than ${action.colour} receives traffic on the shared hosts, so there is nothing to roll out from; request a switch instead`,
+      );
+    }
+    return planSplit(
+      {
+        action: 'split',
+        weights: stepWeights(action.colour, from, settings.steps[0]),
+      },
+      inputs,
+    );
+  }
+
+  /** The clusters' objects as a plan needs them (a fresh read), for the rollout engine. */
+  async readInputs(entityRef: string, clusters: string[]) {
+    return this.readClusters(entityRef, clusters);
+  }
+
+  /**
+   * Applies a plan the rollout engine made for `cutover` (a step or a rollback) with the same
+   * safety as an approved cutover: nothing is written when an object changed since planning or
+   * a receiving colour has no ready pods, a refused write reverts the others, the result is
+   * verified. Never throws: a failed read is a `failed` result.
+   */
+  async applyPlan(cutover: Cutover, plan: CutoverPlan): Promise<ApplyResult> {
+    const run = async (): Promise<ApplyResult> => {
+      const { changed, current } =
+        await this.options.executor.changedSincePlanned(plan);
+      if (changed.length > 0) {
+        return this.supersededResult(changed);
+      }
+      const { inputs } = await this.readClusters(
+        cutover.entityRef,
+        plan.clusters,
+      );
+      const unready = coloursWithoutReadyPods(plan, inputs);
+      if (unready.length > 0) {
+        return {
+          status: 'failed',
+          outcome: {
+            message: `Nothing was written: ${unready.join(
+              ', ',
+            )} would receive traffic but has no ready pods now.`,
+          },
+          objects: [],
+          current: new Map(),
+        };
+      }
+      return this.options.executor.apply(plan, current);
+    };
+    let result: ApplyResult;
+    try {
+      result = await run();
+    } catch (e) {
+      return {
+        status: 'failed',
+        outcome: { message: `Nothing was written: ${(e as Error).message}` },
+        objects: [],
+        current: new Map(),
+      };
+    }
+    if (result.status === 'applied') {
+      result.outcome.verified = await this.verify(
+        { ...cutover, plan },
+        result.current,
+      );
+    }
+    return result;
   }
 
   /** Applies an `approved` cutover, unless another caller or replica already took it. */
@@ -499,15 +588,38 @@ export class CutoverService {
         result.outcome.message += ` The state read back does not show the requested split on every shared host: check the Blue/Green tab.`;
       }
     }
+    // A rollout's first step applied starts the rollout; every other result ends the cutover.
+    const action = cutover.action;
+    const rollout =
+      action.action === 'progressive' && result.status === 'applied'
+        ? initialRollout(
+            {
+              ...resolveSettings(action, this.options.rollouts),
+              from: this.firstStepSource(cutover, action.colour),
+              targets: gateTargets(
+                action.colour,
+                (
+                  await this.readClusters(
+                    cutover.entityRef,
+                    cutover.plan.clusters,
+                  ).catch(() => ({ inputs: [] }))
+                ).inputs,
+              ),
+            },
+            cutover,
+            new Date(),
+          )
+        : undefined;
     const ended = await this.options.store.transition(
       cutover.id,
       ['applying'],
-      result.status,
+      rollout ? 'progressing' : result.status,
       {
         actor: PLUGIN_ACTOR,
-        type: result.status,
+        type: rollout ? 'step' : result.status,
         outcome: result.outcome,
         objects: result.objects,
+        ...(rollout ? { rollout } : {}),
       },
     );
     if (!ended) {
@@ -515,6 +627,19 @@ export class CutoverService {
     }
     await this.options.notifier.transitioned(ended);
     return ended;
+  }
+
+  /** The colour the first step took traffic from: the other colour of its planned split. */
+  private firstStepSource(cutover: Cutover, colour: string): string {
+    const shares = cutover.plan.splits.flatMap(s => s.after);
+    return (
+      shares.find(s => s.colour && s.colour !== colour && s.percent > 0)
+        ?.colour ??
+      cutover.plan.splits
+        .flatMap(s => s.before)
+        .find(s => s.colour && s.colour !== colour)?.colour ??
+      colour
+    );
   }
 
   /** Whether the model, on the objects as written, shows every planned split. */

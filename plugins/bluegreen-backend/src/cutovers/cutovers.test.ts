@@ -583,7 +583,7 @@ describe('cutovers against the Kubernetes API test server', () => {
         '/cutovers',
         { ...valid, action: { action: 'delete' } },
         400,
-        /'switch', 'split' or 'rollback'/,
+        /'switch', 'split', 'rollback' or 'progressive'/,
       ],
       [
         'switch without colour',

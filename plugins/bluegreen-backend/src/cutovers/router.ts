@@ -24,6 +24,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { entityRefSchema, parse } from '../service/validation';
 import { CutoverService } from './CutoverService';
+import { RolloutEngine } from '../rollouts/RolloutEngine';
 
 const STATUSES = CUTOVER_STATUSES as [CutoverStatus, ...CutoverStatus[]];
 
@@ -64,11 +65,74 @@ const actionSchema = z.discriminatedUnion(
     z.object({ action: z.literal('switch'), colour: colourSchema }).strict(),
     z.object({ action: z.literal('split'), weights: weightsSchema }).strict(),
     z.object({ action: z.literal('rollback') }).strict(),
+    z
+      .object({
+        action: z.literal('progressive'),
+        colour: colourSchema,
+        steps: z
+          .array(
+            z
+              .number({ invalid_type_error: 'a step is a number' })
+              .int('a step is a whole percent')
+              .min(1, 'a step is at least 1')
+              .max(100, 'a step is at most 100'),
+            { invalid_type_error: 'steps is a list of percents' },
+          )
+          .min(1, 'steps names at least one step')
+          .max(20, 'steps names at most 20 steps')
+          .refine(
+            steps => steps.every((s, i) => i === 0 || s > steps[i - 1]),
+            'steps increase',
+          )
+          .refine(steps => steps[steps.length - 1] === 100, 'steps end at 100')
+          .optional(),
+        intervalSeconds: z
+          .number({ invalid_type_error: 'intervalSeconds is a number' })
+          .int('intervalSeconds is a whole number')
+          .max(86400, 'intervalSeconds is at most 86400 (a day)')
+          .optional(),
+        mode: z
+          .enum(['auto', 'manual'], {
+            errorMap: () => ({ message: "mode is 'auto' or 'manual'" }),
+          })
+          .optional(),
+        gates: z
+          .object({
+            minSuccessRatePercent: z
+              .number({
+                invalid_type_error: 'minSuccessRatePercent is a number',
+              })
+              .min(0, 'minSuccessRatePercent is at least 0')
+              .max(100, 'minSuccessRatePercent is at most 100')
+              .optional(),
+            maxLatencyP99Ms: z
+              .number({ invalid_type_error: 'maxLatencyP99Ms is a number' })
+              .positive('maxLatencyP99Ms is more than 0')
+              .optional(),
+            minRequests: z
+              .number({ invalid_type_error: 'minRequests is a number' })
+              .int('minRequests is a whole number')
+              .min(0, 'minRequests is at least 0')
+              .optional(),
+            noDataIntervals: z
+              .number({ invalid_type_error: 'noDataIntervals is a number' })
+              .int('noDataIntervals is a whole number')
+              .min(0, 'noDataIntervals is at least 0')
+              .max(100, 'noDataIntervals is at most 100')
+              .optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
   ],
   {
     errorMap: (issue, ctx) =>
       issue.code === z.ZodIssueCode.invalid_union_discriminator
-        ? { message: "action must be 'switch', 'split' or 'rollback'" }
+        ? {
+            message:
+              "action must be 'switch', 'split', 'rollback' or 'progressive'",
+          }
         : { message: ctx.defaultError },
   },
 );
@@ -156,6 +220,7 @@ export interface CutoverRouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   cutovers: CutoverService;
+  rollouts: RolloutEngine;
 }
 
 function summary(cutover: Cutover): JsonObject {
@@ -172,7 +237,7 @@ function summary(cutover: Cutover): JsonObject {
 export function createCutoverRouter(
   options: CutoverRouterOptions,
 ): express.Router {
-  const { httpAuth, permissions, auditor, cutovers } = options;
+  const { httpAuth, permissions, auditor, cutovers, rollouts } = options;
   const router = Router();
 
   async function caller(req: express.Request) {
@@ -366,6 +431,36 @@ export function createCutoverRouter(
             comment: comment ?? '',
           },
           () => run(id, userRef, comment),
+        ),
+      );
+    });
+  }
+
+  // A running rollout is steered by its requester (as a request of it) or by an approver.
+  for (const verb of ['promote', 'pause', 'resume', 'abort'] as const) {
+    router.post(`/cutovers/:id/${verb}`, async (req, res) => {
+      const { id } = parse(idSchema, req.params);
+      const { comment } = parse(decisionSchema, req.body ?? {});
+      const cutover = await cutovers.get(id);
+      const { userRef } = await caller(req);
+      await authorize(
+        req,
+        cutover.requestedBy === userRef
+          ? bluegreenCutoverRequestPermission
+          : bluegreenCutoverApprovePermission,
+        cutover.entityRef,
+        `${verb} rollouts of`,
+      );
+      res.json(
+        await audited(
+          req,
+          `rollout-${verb}`,
+          {
+            cutoverId: id,
+            entityRef: cutover.entityRef,
+            comment: comment ?? '',
+          },
+          () => rollouts.request(cutover, verb, userRef),
         ),
       );
     });

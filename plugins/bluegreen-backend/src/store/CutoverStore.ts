@@ -8,7 +8,42 @@ import type {
   CutoverOutcome,
   CutoverPlan,
   CutoverStatus,
+  ObjectRef,
+  RolloutState,
 } from '@internal/plugin-bluegreen-common';
+
+/**
+ * One route a rollout changed: what it was before the rollout (what a rollback restores) and
+ * what the rollout last wrote (what a rollback expects to find).
+ */
+export interface RouteRecord {
+  cluster: string;
+  object: ObjectRef;
+  /** JSON pointer, e.g. `/spec/http/0/route`. */
+  path: string;
+  before: unknown;
+  written: unknown;
+}
+
+/** The engine's write of a rollout's state. */
+export interface RolloutWrite {
+  state: RolloutState;
+  routes: RouteRecord[];
+  /** When the engine must look at it next; null while paused. */
+  dueAt: Date | null;
+  /** The requests the engine acted on, cleared when they are still the ones it read. */
+  handled?: { promoteBy?: string; abortBy?: string };
+}
+
+/** A rollout as the engine reads it. */
+export interface RolloutRecord {
+  cutover: Cutover & { rollout: RolloutState };
+  routes: RouteRecord[];
+  revision: number;
+}
+
+/** A person's request to a running rollout; the engine acts on it on its next tick. */
+export type RolloutRequest = 'pause' | 'resume' | 'promote' | 'abort';
 
 /** A cutover as it is first stored. */
 export interface NewCutover {
@@ -32,6 +67,11 @@ export interface TransitionRecord {
   comment?: string;
   outcome?: CutoverOutcome;
   objects?: CutoverEvent['objects'];
+  /**
+   * For a rollout: its state written with the transition. `expectedRevision` makes the
+   * transition conditional on the revision the engine read too.
+   */
+  rollout?: RolloutWrite & { expectedRevision?: number };
 }
 
 export interface ListQuery {
@@ -111,6 +151,34 @@ export interface CutoverStore {
 
   /** Moves every `requested` cutover whose `expiresAt` passed to `expired`, with its event. */
   expireDue(now?: Date): Promise<Cutover[]>;
+
+  /** Rollouts (`progressing`) whose due time passed or that have a request to act on. */
+  dueRollouts(now: Date): Promise<RolloutRecord[]>;
+
+  /** A rollout's record for the engine, whatever its due time. */
+  getRollout(id: string): Promise<RolloutRecord | undefined>;
+
+  /**
+   * Writes a rollout's state if its revision is still `expectedRevision` and it is still
+   * `progressing`, appending `event` (its status stays `progressing`) in the same transaction.
+   * Undefined when another write came first: nothing is written.
+   */
+  updateRollout(
+    id: string,
+    expectedRevision: number,
+    write: RolloutWrite,
+    event?: Omit<TransitionRecord, 'rollout'>,
+  ): Promise<Cutover | undefined>;
+
+  /**
+   * Records a person's request to a `progressing` rollout and makes it due now. Undefined when
+   * the cutover is not `progressing`.
+   */
+  requestRollout(
+    id: string,
+    request: RolloutRequest,
+    by: string,
+  ): Promise<Cutover | undefined>;
 
   /** The entity's events, newest first. */
   history(

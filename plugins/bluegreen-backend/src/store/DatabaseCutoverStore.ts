@@ -14,12 +14,16 @@ import {
   type CutoverHistory,
   type CutoverList,
   type CutoverStatus,
+  type RolloutState,
 } from '@internal/plugin-bluegreen-common';
 import type { Knex } from 'knex';
 import type {
   CutoverStore,
   ListQuery,
   NewCutover,
+  RolloutRecord,
+  RolloutRequest,
+  RolloutWrite,
   TransitionRecord,
 } from './CutoverStore';
 
@@ -51,6 +55,13 @@ interface CutoverRow {
   lease_owner: string | null;
   lease_until: string | null;
   open_entity_ref: string | null;
+  rollout?: string | null;
+  rollout_routes?: string | null;
+  rollout_revision?: number;
+  rollout_due_at?: string | null;
+  rollout_pause_by?: string | null;
+  rollout_promote_by?: string | null;
+  rollout_abort_by?: string | null;
 }
 
 interface ApprovalRow {
@@ -310,22 +321,33 @@ export class DatabaseCutoverStore implements CutoverStore {
     }
     const at = new Date().toISOString();
     return this.db.transaction(async tx => {
-      const updated = await tx(CUTOVERS)
-        .where('id', id)
-        .whereIn('status', from)
-        .update({
-          status: to,
-          open_entity_ref: OPEN_CUTOVER_STATUSES.includes(to)
-            ? tx.raw('??', ['entity_ref'])
-            : null,
-          // A lease belongs to one claim of `applying`; whatever moves the cutover ends it.
-          lease_owner: null,
-          lease_until: null,
-          updated_at: at,
-          ...(record.outcome !== undefined
-            ? { outcome: JSON.stringify(record.outcome) }
-            : {}),
-        });
+      const q = tx(CUTOVERS).where('id', id).whereIn('status', from);
+      if (record.rollout?.expectedRevision !== undefined) {
+        q.where('rollout_revision', record.rollout.expectedRevision);
+      }
+      const updated = await q.update({
+        ...(record.rollout ? rolloutColumns(tx, record.rollout) : {}),
+        // A rollout that ended has no requests left to act on.
+        ...(OPEN_CUTOVER_STATUSES.includes(to)
+          ? {}
+          : {
+              rollout_due_at: null,
+              rollout_pause_by: null,
+              rollout_promote_by: null,
+              rollout_abort_by: null,
+            }),
+        status: to,
+        open_entity_ref: OPEN_CUTOVER_STATUSES.includes(to)
+          ? tx.raw('??', ['entity_ref'])
+          : null,
+        // A lease belongs to one claim of `applying`; whatever moves the cutover ends it.
+        lease_owner: null,
+        lease_until: null,
+        updated_at: at,
+        ...(record.outcome !== undefined
+          ? { outcome: JSON.stringify(record.outcome) }
+          : {}),
+      });
       if (updated === 0) {
         return undefined;
       }
@@ -479,6 +501,87 @@ export class DatabaseCutoverStore implements CutoverStore {
     };
   }
 
+  async dueRollouts(now: Date): Promise<RolloutRecord[]> {
+    const rows: CutoverRow[] = await this.db<CutoverRow>(CUTOVERS)
+      .where('status', 'progressing')
+      .where(due =>
+        due
+          .where('rollout_due_at', '<=', now.toISOString())
+          .orWhereNotNull('rollout_promote_by')
+          .orWhereNotNull('rollout_abort_by')
+          .orWhereNotNull('rollout_pause_by'),
+      )
+      .orderBy([{ column: 'rollout_due_at' }, { column: 'id' }]);
+    const approvals = await this.approvalsOf(
+      this.db,
+      rows.map(r => r.id),
+    );
+    return rows.map(row => toRolloutRecord(row, approvals.get(row.id) ?? []));
+  }
+
+  async getRollout(id: string): Promise<RolloutRecord | undefined> {
+    const row = await this.db<CutoverRow>(CUTOVERS).where('id', id).first();
+    if (!row?.rollout) {
+      return undefined;
+    }
+    const approvals = await this.approvalsOf(this.db, [id]);
+    return toRolloutRecord(row, approvals.get(id) ?? []);
+  }
+
+  async updateRollout(
+    id: string,
+    expectedRevision: number,
+    write: RolloutWrite,
+    event?: Omit<TransitionRecord, 'rollout'>,
+  ): Promise<Cutover | undefined> {
+    const at = new Date().toISOString();
+    return this.db.transaction(async tx => {
+      const updated = await tx(CUTOVERS)
+        .where({
+          id,
+          status: 'progressing',
+          rollout_revision: expectedRevision,
+        })
+        .update({ ...rolloutColumns(tx, write), updated_at: at });
+      if (updated === 0) {
+        return undefined;
+      }
+      const cutover = (await this.read(tx, id))!;
+      if (event) {
+        await appendEvent(tx, {
+          cutoverId: id,
+          entityRef: cutover.entityRef,
+          type: event.type,
+          actor: event.actor,
+          at,
+          status: cutover.status,
+          comment: event.comment,
+          objects: event.objects,
+          outcome: event.outcome,
+        });
+      }
+      return cutover;
+    });
+  }
+
+  async requestRollout(
+    id: string,
+    request: RolloutRequest,
+    by: string,
+  ): Promise<Cutover | undefined> {
+    const now = new Date().toISOString();
+    const columns = {
+      pause: { rollout_pause_by: by },
+      resume: { rollout_pause_by: null },
+      promote: { rollout_promote_by: by },
+      abort: { rollout_abort_by: by },
+    }[request];
+    const updated = await this.db(CUTOVERS)
+      .where({ id, status: 'progressing' })
+      .update({ ...columns, rollout_due_at: now });
+    return updated === 0 ? undefined : this.get(id);
+  }
+
   async events(cutoverId: string): Promise<CutoverEvent[]> {
     const rows: EventRow[] = await this.db<EventRow>(EVENTS)
       .where('cutover_id', cutoverId)
@@ -565,7 +668,57 @@ async function appendEvent(tx: Knex.Transaction, event: NewEvent) {
   });
 }
 
+/** The columns of an engine write; the revision grows by one. */
+function rolloutColumns(db: Knex, write: RolloutWrite) {
+  const clear = (column: string, seen: string | undefined) =>
+    seen === undefined
+      ? {}
+      : {
+          // Only the request the engine read: one made since then stays for its next tick.
+          [column]: db.raw('CASE WHEN ?? = ? THEN NULL ELSE ?? END', [
+            column,
+            seen,
+            column,
+          ]),
+        };
+  return {
+    rollout: JSON.stringify(write.state),
+    rollout_routes: JSON.stringify(write.routes),
+    rollout_revision: db.raw('rollout_revision + 1'),
+    rollout_due_at: write.dueAt?.toISOString() ?? null,
+    ...clear('rollout_promote_by', write.handled?.promoteBy),
+    ...clear('rollout_abort_by', write.handled?.abortBy),
+  };
+}
+
+function toRolloutRecord(
+  row: CutoverRow,
+  approvals: ApprovalRow[],
+): RolloutRecord {
+  return {
+    cutover: toCutover(row, approvals) as RolloutRecord['cutover'],
+    routes: JSON.parse(row.rollout_routes ?? '[]'),
+    revision: row.rollout_revision ?? 0,
+  };
+}
+
+function rolloutOf(row: CutoverRow): RolloutState | undefined {
+  if (!row.rollout) {
+    return undefined;
+  }
+  const state: RolloutState = JSON.parse(row.rollout);
+  return {
+    ...state,
+    ...(row.rollout_pause_by ? { pausedBy: row.rollout_pause_by } : {}),
+    ...(row.rollout_promote_by
+      ? { promoteRequestedBy: row.rollout_promote_by }
+      : {}),
+    ...(row.rollout_abort_by ? { abortRequestedBy: row.rollout_abort_by } : {}),
+  };
+}
+
 function toCutover(row: CutoverRow, approvals: ApprovalRow[]): Cutover {
+  const rollout = rolloutOf(row);
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -581,6 +734,7 @@ function toCutover(row: CutoverRow, approvals: ApprovalRow[]): Cutover {
     plan: JSON.parse(row.plan),
     ...(row.outcome !== null ? { outcome: JSON.parse(row.outcome) } : {}),
     ...(row.rollback_of !== null ? { rollbackOf: row.rollback_of } : {}),
+    ...(rollout ? { rollout } : {}),
   };
 }
 

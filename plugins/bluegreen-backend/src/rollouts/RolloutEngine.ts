@@ -1,0 +1,576 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import {
+  Cutover,
+  RolloutEvaluation,
+  RolloutState,
+  RolloutStep,
+} from '@internal/plugin-bluegreen-common';
+import { CutoverNotifier } from '../cutovers/CutoverNotifier';
+import { CutoverService, PLUGIN_ACTOR } from '../cutovers/CutoverService';
+import { planRollback, planSplit } from '../planner';
+import {
+  CutoverStore,
+  RolloutRecord,
+  RolloutRequest,
+  RolloutWrite,
+} from '../store/CutoverStore';
+import {
+  describeMeasurement,
+  measure,
+  queriesFor,
+  verdictOf,
+  QueryAnswer,
+} from './gates';
+import { PrometheusClient } from './PrometheusClient';
+import { stepWeights } from './settings';
+import { snapshotPlan, withStepRoutes } from './state';
+
+export interface RolloutEngineOptions {
+  store: CutoverStore;
+  cutovers: CutoverService;
+  notifier: CutoverNotifier;
+  auditor: AuditorService;
+  logger: LoggerService;
+  /** The Prometheus that measures a cluster's services; undefined when none is configured. */
+  prometheusFor(cluster: string): PrometheusClient | undefined;
+  /** Asks for a tick soon (the scheduler's triggerTask), after a person's request. */
+  wake(): Promise<void>;
+}
+
+function percentWords(weights: Record<string, number>): string {
+  return Object.entries(weights)
+    .map(([colour, weight]) => `${colour} ${weight}%`)
+    .join(', ');
+}
+
+function later(now: Date, seconds: number): Date {
+  return new Date(now.getTime() + seconds * 1000);
+}
+
+/** The state with the current step changed by `change`. */
+function withCurrentStep(
+  state: RolloutState,
+  change: Partial<RolloutStep>,
+  evaluation?: RolloutEvaluation,
+): RolloutState {
+  return {
+    ...state,
+    history: state.history.map((step, i) =>
+      i === state.current
+        ? {
+            ...step,
+            ...change,
+            evaluations: evaluation
+              ? [...step.evaluations, evaluation]
+              : step.evaluations,
+          }
+        : step,
+    ),
+  };
+}
+
+/** The engine's state without the people's requests, which live in their own columns. */
+function engineState(state: RolloutState): RolloutState {
+  const {
+    pausedBy: _pausedBy,
+    promoteRequestedBy: _promote,
+    abortRequestedBy: _abort,
+    ...rest
+  } = state;
+  return rest;
+}
+
+/**
+ * Drives progressive rollouts. `tick` runs in one global scheduler task: the scheduler locks it
+ * in the database so one replica at a time runs it, and every write here is conditional on the
+ * revision read, so even a tick that outlived its lock cannot apply a step twice. All state is
+ * read from the database on every tick; nothing lives in memory between ticks.
+ */
+export class RolloutEngine {
+  constructor(private readonly options: RolloutEngineOptions) {}
+
+  /** Looks at every rollout that is due (or has a request) and moves it on. */
+  async tick(now: Date = new Date()): Promise<void> {
+    const due = await this.options.store.dueRollouts(now);
+    for (const record of due) {
+      try {
+        await this.process(record, now);
+      } catch (e) {
+        // One rollout's trouble never stops the others; it is due again on the next tick.
+        this.options.logger.error(
+          `Rollout ${record.cutover.id} of ${record.cutover.entityRef}: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    }
+  }
+
+  /** A person's promote, pause, resume or abort; the next tick acts on it. */
+  async request(
+    cutover: Cutover,
+    request: RolloutRequest,
+    caller: string,
+  ): Promise<Cutover> {
+    const state = cutover.rollout;
+    if (cutover.status !== 'progressing' || !state) {
+      throw new ConflictError(
+        `Cutover ${cutover.id} is ${cutover.status}, not a running progressive rollout: it cannot be ${request}d.`,
+      );
+    }
+    if (request === 'promote') {
+      const step = state.history[state.current];
+      if (state.mode !== 'manual') {
+        throw new ConflictError(
+          `Rollout ${cutover.id} is in auto mode: it advances by itself when its gates pass.`,
+        );
+      }
+      if (step.verdict !== 'passed') {
+        throw new ConflictError(
+          `Step ${state.current + 1} of rollout ${
+            cutover.id
+          } has not passed its gates yet (next evaluation ${
+            state.nextEvaluationAt ?? 'when resumed'
+          }): it can be promoted once they pass.`,
+        );
+      }
+    }
+    if (request === 'resume' && !state.pausedBy && !state.paused) {
+      throw new InputError(`Rollout ${cutover.id} is not paused.`);
+    }
+    const after = await this.options.store.requestRollout(
+      cutover.id,
+      request,
+      caller,
+    );
+    if (!after) {
+      throw new ConflictError(
+        `Cutover ${cutover.id} is no longer a running rollout.`,
+      );
+    }
+    await this.options.wake();
+    return after;
+  }
+
+  private async process(record: RolloutRecord, now: Date): Promise<void> {
+    const state = record.cutover.rollout;
+    if (state.abortRequestedBy) {
+      await this.rollBack(
+        record,
+        engineState(state),
+        'aborted',
+        state.abortRequestedBy,
+        `Aborted by ${state.abortRequestedBy} at step ${
+          state.current + 1
+        } (${percentWords(state.history[state.current].weights)}).`,
+      );
+      return;
+    }
+    if (state.pausedBy && !state.paused) {
+      await this.write(
+        record,
+        {
+          state: {
+            ...engineState(state),
+            paused: true,
+            nextEvaluationAt: undefined,
+          },
+          routes: record.routes,
+          // Looked at again now and then, so a resume is never missed.
+          dueAt: later(now, state.intervalSeconds),
+        },
+        {
+          actor: state.pausedBy,
+          type: 'paused',
+          comment: `Paused at step ${state.current + 1}.`,
+        },
+      );
+      return;
+    }
+    if (!state.pausedBy && state.paused) {
+      const next = later(now, state.intervalSeconds);
+      await this.write(
+        record,
+        {
+          state: {
+            ...engineState(state),
+            paused: false,
+            nextEvaluationAt: next.toISOString(),
+          },
+          routes: record.routes,
+          dueAt: next,
+        },
+        {
+          actor: PLUGIN_ACTOR,
+          type: 'resumed',
+          comment: `Resumed at step ${
+            state.current + 1
+          }: its gates are evaluated after a full interval, at ${next.toISOString()}.`,
+        },
+      );
+      return;
+    }
+    if (state.paused) {
+      return;
+    }
+    const step = state.history[state.current];
+    if (state.promoteRequestedBy && step.verdict === 'passed') {
+      await this.advance(
+        record,
+        engineState(state),
+        state.promoteRequestedBy,
+        now,
+        {
+          promoteBy: state.promoteRequestedBy,
+        },
+      );
+      return;
+    }
+    if (!state.nextEvaluationAt || now < new Date(state.nextEvaluationAt)) {
+      return;
+    }
+    await this.evaluate(record, now);
+  }
+
+  private async evaluate(record: RolloutRecord, now: Date) {
+    const state = engineState(record.cutover.rollout);
+    const evaluation = await this.measure(state, now);
+    const step = state.history[state.current];
+    if (evaluation.verdict === 'fail') {
+      const failed = evaluation.measurements.filter(m => m.result === 'fail');
+      await this.rollBack(
+        record,
+        withCurrentStep(state, { verdict: 'failed' }, evaluation),
+        'failed',
+        PLUGIN_ACTOR,
+        `Step ${state.current + 1} (${percentWords(
+          step.weights,
+        )}) failed its gates: ${failed.map(describeMeasurement).join('; ')}.`,
+      );
+      return;
+    }
+    if (evaluation.verdict === 'no-data') {
+      const noDataCount = state.noDataCount + 1;
+      if (noDataCount > state.gates.noDataIntervals) {
+        await this.rollBack(
+          record,
+          withCurrentStep(
+            { ...state, noDataCount },
+            { verdict: 'failed' },
+            evaluation,
+          ),
+          'failed',
+          PLUGIN_ACTOR,
+          `Step ${state.current + 1} (${percentWords(
+            step.weights,
+          )}) had no data for ${noDataCount} interval${
+            noDataCount === 1 ? '' : 's'
+          } in a row (the policy waits ${
+            state.gates.noDataIntervals
+          }): ${evaluation.measurements
+            .filter(m => m.result === 'no-data')
+            .map(describeMeasurement)
+            .join('; ')}.`,
+        );
+        return;
+      }
+      const next = later(now, state.intervalSeconds);
+      await this.write(record, {
+        state: {
+          ...withCurrentStep({ ...state, noDataCount }, {}, evaluation),
+          nextEvaluationAt: next.toISOString(),
+        },
+        routes: record.routes,
+        dueAt: next,
+      });
+      return;
+    }
+    const passed = withCurrentStep(
+      { ...state, noDataCount: 0 },
+      { verdict: 'passed' },
+      evaluation,
+    );
+    if (state.current === state.steps.length - 1) {
+      await this.finish(record, passed);
+      return;
+    }
+    if (state.mode === 'auto') {
+      await this.advance(record, passed, PLUGIN_ACTOR, now);
+      return;
+    }
+    // Manual: the gates keep being evaluated while the step waits for its promote.
+    const next = later(now, state.intervalSeconds);
+    await this.write(
+      record,
+      {
+        state: { ...passed, nextEvaluationAt: next.toISOString() },
+        routes: record.routes,
+        dueAt: next,
+      },
+      step.verdict === 'passed'
+        ? undefined
+        : {
+            actor: PLUGIN_ACTOR,
+            type: 'step',
+            comment: `Step ${state.current + 1} (${percentWords(
+              step.weights,
+            )}) passed its gates; waiting for a promote.`,
+          },
+    );
+  }
+
+  /** One query per gate per service, all at once, each answer or failure recorded. */
+  private async measure(
+    state: RolloutState,
+    now: Date,
+  ): Promise<RolloutEvaluation> {
+    const measurements = (
+      await Promise.all(
+        queriesFor(state.targets, state.intervalSeconds).map(async queries => {
+          const prometheus = this.options.prometheusFor(queries.target.cluster);
+          const ask = async (query: string): Promise<QueryAnswer> =>
+            prometheus
+              ? prometheus.query(query, now)
+              : {
+                  ok: false,
+                  message: `no Prometheus is configured for cluster ${queries.target.cluster} (bluegreen.prometheus.baseUrl)`,
+                };
+          const [requestCount, successRate, latencyP99] = await Promise.all([
+            ask(queries.requestCount),
+            ask(queries.successRate),
+            ask(queries.latencyP99),
+          ]);
+          return measure(
+            queries,
+            { requestCount, successRate, latencyP99 },
+            state.gates,
+          );
+        }),
+      )
+    ).flat();
+    if (measurements.length === 0) {
+      measurements.push({
+        gate: 'request-count',
+        service: '(none)',
+        version: state.colour,
+        query: '',
+        value: null,
+        threshold: state.gates.minRequests,
+        result: 'no-data',
+        message: `no Kubernetes Service behind the shared hosts has a subset ${state.colour} to measure`,
+      });
+    }
+    return {
+      at: now.toISOString(),
+      verdict: verdictOf(measurements),
+      measurements,
+    };
+  }
+
+  private async advance(
+    record: RolloutRecord,
+    state: RolloutState,
+    by: string,
+    now: Date,
+    handled?: RolloutWrite['handled'],
+  ) {
+    const { cutover } = record;
+    const index = state.current + 1;
+    const weights = stepWeights(state.colour, state.from, state.steps[index]);
+    const { inputs, checks } = await this.options.cutovers.readInputs(
+      cutover.entityRef,
+      cutover.plan.clusters,
+    );
+    const plan = planSplit({ action: 'split', weights }, inputs);
+    const refused = [...checks, ...plan.checks].filter(
+      c => c.result === 'fail',
+    );
+    const result =
+      refused.length === 0
+        ? await this.options.cutovers.applyPlan(cutover, plan)
+        : undefined;
+    if (!result || result.status !== 'applied') {
+      await this.rollBack(
+        record,
+        state,
+        'failed',
+        PLUGIN_ACTOR,
+        `Step ${index + 1} (${percentWords(weights)}) could not be applied: ${
+          result?.outcome.message ?? refused.map(c => c.message).join(' ')
+        }`,
+        handled,
+      );
+      return;
+    }
+    const next = later(now, state.intervalSeconds);
+    const step: RolloutStep = {
+      index,
+      weights,
+      appliedAt: now.toISOString(),
+      appliedBy: by,
+      evaluations: [],
+      verdict: 'watching',
+    };
+    await this.write(
+      record,
+      {
+        state: {
+          ...state,
+          current: index,
+          noDataCount: 0,
+          nextEvaluationAt: next.toISOString(),
+          history: [...state.history, step],
+        },
+        routes: withStepRoutes(record.routes, plan.changes),
+        dueAt: next,
+        handled,
+      },
+      {
+        actor: by,
+        type: 'step',
+        comment: `Step ${index + 1}: ${percentWords(weights)}.`,
+        objects: result.objects,
+        outcome: result.outcome,
+      },
+    );
+  }
+
+  /** The last step held through its interval: the cutover is applied. */
+  private async finish(record: RolloutRecord, state: RolloutState) {
+    const ended = await this.options.store.transition(
+      record.cutover.id,
+      ['progressing'],
+      'applied',
+      {
+        actor: PLUGIN_ACTOR,
+        type: 'applied',
+        outcome: {
+          message: `${state.colour} has 100% and held its gates for ${state.intervalSeconds} s: the rollout is complete.`,
+          verified: true,
+        },
+        rollout: {
+          state: { ...state, nextEvaluationAt: undefined },
+          routes: record.routes,
+          dueAt: null,
+          expectedRevision: record.revision,
+        },
+      },
+    );
+    await this.announce(ended, 'rollout-complete');
+  }
+
+  /** Back to the routes before the rollout, at once; the cutover ends `rolled-back`. */
+  private async rollBack(
+    record: RolloutRecord,
+    state: RolloutState,
+    verdict: 'failed' | 'aborted',
+    actor: string,
+    why: string,
+    handled?: RolloutWrite['handled'],
+  ) {
+    const { cutover } = record;
+    const final = withCurrentStep(
+      { ...state, nextEvaluationAt: undefined },
+      { verdict },
+    );
+    const { inputs, checks } = await this.options.cutovers.readInputs(
+      cutover.entityRef,
+      cutover.plan.clusters,
+    );
+    const plan = planRollback(
+      {
+        id: cutover.id,
+        plan: snapshotPlan(record.routes, cutover.plan.clusters),
+      },
+      inputs,
+    );
+    const refused = [...checks, ...plan.checks].filter(
+      c => c.result === 'fail',
+    );
+    // Routes already as they were before the rollout (a step never landed) need no write.
+    const alreadyBack =
+      refused.length > 0 && refused.every(c => c.id === 'changes-something');
+    const result =
+      refused.length === 0
+        ? await this.options.cutovers.applyPlan(cutover, plan)
+        : undefined;
+    const back = alreadyBack || result?.status === 'applied';
+    const ended = await this.options.store.transition(
+      cutover.id,
+      ['progressing'],
+      back ? 'rolled-back' : 'failed',
+      {
+        actor,
+        type: back ? 'rolled-back' : 'failed',
+        outcome: {
+          message: back
+            ? `${why} The routes are back as they were before the rollout.`
+            : `${why} Rolling back failed: ${
+                result?.outcome.message ?? refused.map(c => c.message).join(' ')
+              } The routes are as the last step left them: fix them in the Blue/Green tab.`,
+          ...(result
+            ? {
+                objects: result.outcome.objects,
+                verified: result.outcome.verified,
+              }
+            : {}),
+        },
+        objects: result?.objects,
+        rollout: {
+          state: final,
+          routes: record.routes,
+          dueAt: null,
+          handled,
+          expectedRevision: record.revision,
+        },
+      },
+    );
+    await this.announce(
+      ended,
+      back ? 'rollout-rolled-back' : 'rollout-rollback-failed',
+    );
+  }
+
+  private async write(
+    record: RolloutRecord,
+    write: RolloutWrite,
+    event?: Parameters<CutoverStore['updateRollout']>[3],
+  ) {
+    const after = await this.options.store.updateRollout(
+      record.cutover.id,
+      record.revision,
+      write,
+      event,
+    );
+    if (event) {
+      await this.announce(after, `rollout-${event.type}`);
+    } else if (after) {
+      await this.options.notifier.transitioned(after);
+    }
+  }
+
+  /** A signal (and, for an outcome, a notification) and an audit event with who and what. */
+  private async announce(cutover: Cutover | undefined, eventId: string) {
+    if (!cutover) {
+      // Another write came first: it announced itself.
+      return;
+    }
+    await this.options.notifier.transitioned(cutover);
+    const state = cutover.rollout;
+    const event = await this.options.auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      meta: {
+        cutoverId: cutover.id,
+        entityRef: cutover.entityRef,
+        requestedBy: cutover.requestedBy,
+        approvedBy: cutover.approvals.map(a => a.by),
+        status: cutover.status,
+        step: state ? state.current + 1 : null,
+        weights: state ? state.history[state.current].weights : null,
+      },
+    });
+    await event.success({});
+  }
+}

@@ -1,0 +1,120 @@
+/*
+ * How a rollout's state moves: pure functions from what was read (and measured) to what is
+ * written. The engine does the I/O around them.
+ */
+import type {
+  CutoverPlan,
+  ObjectChange,
+  RolloutState,
+} from '@internal/plugin-bluegreen-common';
+import { appliedEdits } from '../planner/plan';
+import { RolloutWrite, RouteRecord } from '../store/CutoverStore';
+import { RolloutSettings, stepWeights } from './settings';
+
+function routeKey(r: Pick<RouteRecord, 'cluster' | 'object' | 'path'>) {
+  return `${r.cluster}/${r.object.kind}/${r.object.namespace}/${r.object.name}#${r.path}`;
+}
+
+/**
+ * The routes after a step applied: the first value seen at each path stays as the one to
+ * restore; the value written is the step's.
+ */
+export function withStepRoutes(
+  routes: RouteRecord[],
+  changes: ObjectChange[],
+): RouteRecord[] {
+  const byKey = new Map(routes.map(r => [routeKey(r), r]));
+  for (const change of changes) {
+    for (const edit of appliedEdits(change)) {
+      const record = {
+        cluster: change.cluster,
+        object: change.object,
+        path: edit.path,
+      };
+      const known = byKey.get(routeKey(record));
+      byKey.set(routeKey(record), {
+        ...record,
+        before: known ? known.before : edit.previous,
+        written: edit.written,
+      });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * A plan whose edits read like a cutover that replaced `before` with `written`, so that
+ * planRollback checks the routes still hold what the rollout wrote and restores the snapshot.
+ */
+export function snapshotPlan(
+  routes: RouteRecord[],
+  clusters: string[],
+): CutoverPlan {
+  const byObject = new Map<string, ObjectChange>();
+  for (const r of routes) {
+    const key = `${r.cluster}/${r.object.kind}/${r.object.namespace}/${r.object.name}`;
+    const change = byObject.get(key) ?? {
+      cluster: r.cluster,
+      object: r.object,
+      resourceVersion: '',
+      patch: [],
+      revertPatch: [],
+      diff: '',
+      paths: [],
+    };
+    change.patch.push(
+      { op: 'test', path: r.path, value: r.before },
+      { op: 'replace', path: r.path, value: r.written },
+    );
+    byObject.set(key, change);
+  }
+  return {
+    clusters,
+    changes: [...byObject.values()],
+    splits: [],
+    checks: [],
+    resourceVersions: {},
+  };
+}
+
+/** The state once the first step (the approved plan) is applied. */
+export function initialRollout(
+  settings: RolloutSettings & Pick<RolloutState, 'from' | 'targets'>,
+  cutover: {
+    plan: CutoverPlan;
+    approvals: Array<{ by: string }>;
+    requestedBy: string;
+  },
+  now: Date,
+): RolloutWrite {
+  const nextEvaluation = new Date(
+    now.getTime() + settings.intervalSeconds * 1000,
+  );
+  return {
+    state: {
+      ...settings,
+      current: 0,
+      paused: false,
+      nextEvaluationAt: nextEvaluation.toISOString(),
+      noDataCount: 0,
+      history: [
+        {
+          index: 0,
+          weights: stepWeights(
+            settings.colour,
+            settings.from,
+            settings.steps[0],
+          ),
+          appliedAt: now.toISOString(),
+          appliedBy:
+            cutover.approvals[cutover.approvals.length - 1]?.by ??
+            cutover.requestedBy,
+          evaluations: [],
+          verdict: 'watching',
+        },
+      ],
+    },
+    routes: withStepRoutes([], cutover.plan.changes),
+    dueAt: nextEvaluation,
+  };
+}
