@@ -179,11 +179,11 @@ export class KubeApi {
     if (options.limit && options.limit > 0 && items.length > options.limit) {
       metadata.remainingItemCount = items.length - options.limit;
       items = items.slice(0, options.limit);
-      const token: ContinueToken = {
+      const next: ContinueToken = {
         revision,
         after: objectKey(items[items.length - 1]),
       };
-      metadata.continue = Buffer.from(JSON.stringify(token)).toString(
+      metadata.continue = Buffer.from(JSON.stringify(next)).toString(
         'base64url',
       );
     }

@@ -83,8 +83,8 @@ function validationErrors(run: () => void): AjvError[] {
  * The schema of a kind's `spec`. The model package registers its schemas with a validator that
  * reports the failing schema node (ajv's verbose errors), so a deliberately wrong `spec` yields it.
  */
-function specSchema(model: IstioModel): JsonSchema {
-  const errors = validationErrors(() => new model({ spec: 0 }).validate());
+function specSchema(Model: IstioModel): JsonSchema {
+  const errors = validationErrors(() => new Model({ spec: 0 }).validate());
   const schema = errors.find(e => e.instancePath === '/spec')?.parentSchema;
   if (!schema) {
     throw new Error('the Istio model did not report its spec schema');

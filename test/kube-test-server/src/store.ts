@@ -295,17 +295,20 @@ export class Store {
       return false;
     }
     return new Promise(resolve => {
-      const timer = setTimeout(() => {
-        unsubscribe();
-        resolve(false);
-      }, timeoutMs);
-      const unsubscribe = this.subscribe(() => {
-        if (this.revision >= revision) {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve(true);
-        }
-      });
+      const stops: Array<() => void> = [];
+      const finish = (reached: boolean) => {
+        stops.forEach(stop => stop());
+        resolve(reached);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      stops.push(() => clearTimeout(timer));
+      stops.push(
+        this.subscribe(() => {
+          if (this.revision >= revision) {
+            finish(true);
+          }
+        }),
+      );
     });
   }
 
