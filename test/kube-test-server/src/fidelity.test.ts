@@ -29,10 +29,12 @@ type Context = Record<string, any>;
 
 type Dynamic<T> = T | ((c: Context) => T);
 
+type Json = object | string | number | boolean | null;
+
 interface Request {
   method?: string;
   path: Dynamic<string>;
-  body?: Dynamic<unknown>;
+  body?: Dynamic<Json>;
   contentType?: string;
   auth?: Auth;
 }
