@@ -38,6 +38,9 @@ export interface RolloutEngineOptions {
   wake(): Promise<void>;
 }
 
+/** Longer than one rollout's work in a tick: a few cluster reads and writes, three queries. */
+const CLAIM_SECONDS = 60;
+
 function percentWords(weights: Record<string, number>): string {
   return Object.entries(weights)
     .map(([colour, weight]) => `${colour} ${weight}%`)
@@ -153,11 +156,35 @@ export class RolloutEngine {
     return after;
   }
 
+  /**
+   * Takes the rollout before anything that writes the cluster: one conditional write that moves
+   * its revision on, so a replica that read the same revision (a tick outliving its lock) finds
+   * it taken and touches nothing, instead of patching routes the winner already changed. Until
+   * the tick writes its result, the rollout is due again only after CLAIM_SECONDS (a crash).
+   */
+  private async claim(
+    record: RolloutRecord,
+    now: Date,
+  ): Promise<RolloutRecord | undefined> {
+    const claimed = await this.options.store.updateRollout(
+      record.cutover.id,
+      record.revision,
+      {
+        state: engineState(record.cutover.rollout),
+        routes: record.routes,
+        dueAt: later(now, CLAIM_SECONDS),
+      },
+    );
+    return claimed ? { ...record, revision: record.revision + 1 } : undefined;
+  }
+
   private async process(record: RolloutRecord, now: Date): Promise<void> {
     const state = record.cutover.rollout;
     if (state.abortRequestedBy) {
+      const claimed = await this.claim(record, now);
+      if (!claimed) return;
       await this.rollBack(
-        record,
+        claimed,
         engineState(state),
         'aborted',
         state.abortRequestedBy,
@@ -216,8 +243,10 @@ export class RolloutEngine {
     }
     const step = state.history[state.current];
     if (state.promoteRequestedBy && step.verdict === 'passed') {
+      const claimed = await this.claim(record, now);
+      if (!claimed) return;
       await this.advance(
-        record,
+        claimed,
         engineState(state),
         state.promoteRequestedBy,
         now,
@@ -230,7 +259,9 @@ export class RolloutEngine {
     if (!state.nextEvaluationAt || now < new Date(state.nextEvaluationAt)) {
       return;
     }
-    await this.evaluate(record, now);
+    const claimed = await this.claim(record, now);
+    if (!claimed) return;
+    await this.evaluate(claimed, now);
   }
 
   private async evaluate(record: RolloutRecord, now: Date) {

@@ -112,8 +112,10 @@ export async function startBlueGreenBackend(
     permissions?: 'allow' | 'deny';
     /** Clusters besides `demo`. */
     moreClusters?: Array<{ name: string; kube: KubeTestServer }>;
-    /** More service factories, e.g. to capture notifications. */
+    /** More service factories, e.g. to capture notifications or drive the scheduler. */
     features?: Parameters<typeof startTestBackend>[0]['features'];
+    /** More `bluegreen` configuration, e.g. `rollouts` and `prometheus`. */
+    bluegreen?: Record<string, unknown>;
   } = {},
 ): Promise<TestBackend> {
   const backend = await startTestBackend({
@@ -142,6 +144,7 @@ export async function startBlueGreenBackend(
           bluegreen: {
             clusterTimeoutSeconds: 2,
             cutovers: { sweepIntervalSeconds: 1, ...options.cutovers },
+            ...options.bluegreen,
           },
         },
       }),

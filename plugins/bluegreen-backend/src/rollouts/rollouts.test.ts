@@ -1,0 +1,452 @@
+/*
+ * Progressive rollouts end to end: a backend as Backstage runs it, the Kubernetes API test server
+ * as the cluster, a real Prometheus scraping a traffic simulator whose requests follow the live
+ * VirtualService weights, so every step the engine writes changes what Prometheus measures.
+ * progressive-app of the demo scenario starts at blue 70 / green 30; each test rolls out green.
+ */
+import type { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import type { Cutover, RolloutStep } from '@internal/plugin-bluegreen-common';
+import {
+  KubeTestServer,
+  SCENARIOS_DIR,
+  startKubeTestServer,
+} from '@internal/kube-test-server';
+import {
+  TestBackend,
+  startBlueGreenBackend,
+} from '../cutovers/__testUtils__/testBackend';
+import { virtualServices } from '../cutovers/__testUtils__/virtualServices';
+import { startPrometheus, TestPrometheus } from './__testUtils__/prometheus';
+import { TrafficSimulator } from './__testUtils__/trafficSimulator';
+
+jest.setTimeout(30_000);
+
+const ENTITY = 'component:default/progressive-app';
+const INTERVAL = 3;
+const TASK = 'bluegreen-rollouts';
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+let kube: KubeTestServer;
+let traffic: TrafficSimulator;
+let prometheus: TestPrometheus;
+let backend: TestBackend;
+let ticker: NodeJS.Timeout;
+
+const vs = () => virtualServices(kube).get('progressive', 'progressive-app');
+
+function weights(object: any): Record<string, number> {
+  return Object.fromEntries(
+    object.spec.http[0].route.map((r: any) => [r.destination.subset, r.weight]),
+  );
+}
+
+async function get(id: string): Promise<Cutover> {
+  return (await backend.as('alice').get(`/cutovers/${id}`)).body;
+}
+
+async function until(
+  id: string,
+  done: (cutover: Cutover) => boolean,
+  timeoutMs = 20_000,
+): Promise<Cutover> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cutover = await get(id);
+    if (done(cutover) || Date.now() > deadline) return cutover;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * The plugin's scheduler, run by the test: tasks are kept as the plugin schedules them and run
+ * only by `run` (the ticker below, or the engine's own triggerTask after a person's request),
+ * one run of a task at a time as the real scheduler's lock allows. Errors a run throws are kept
+ * for afterEach: the task must never throw.
+ */
+const taskErrors: unknown[] = [];
+function testScheduler() {
+  const tasks = new Map<string, SchedulerServiceTaskFunction>();
+  const running = new Set<string>();
+  const run = async (id: string) => {
+    if (running.has(id)) return;
+    running.add(id);
+    try {
+      await tasks.get(id)!(new AbortController().signal);
+    } catch (error) {
+      taskErrors.push(error);
+    } finally {
+      running.delete(id);
+    }
+  };
+  const service = mockServices.scheduler.mock({
+    scheduleTask: async task => {
+      tasks.set(task.id, task.fn);
+    },
+    triggerTask: run,
+  });
+  return { factory: service.factory, run };
+}
+
+/** Requested by alice, approved by bob: the approval applies the first step. */
+async function rollOut(
+  action: object,
+  on: TestBackend = backend,
+): Promise<Cutover> {
+  const requested = await on.requestCutover('alice', {
+    entityRef: ENTITY,
+    action: { action: 'progressive', colour: 'green', ...action },
+    reason: 'green 1.1.0',
+  });
+  const approved = await on.as('bob').post(`/cutovers/${requested.id}/approve`);
+  expect(approved.body).toMatchObject({ status: 'progressing' });
+  return approved.body;
+}
+
+beforeAll(async () => {
+  kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
+  traffic = await TrafficSimulator.start({
+    kube,
+    namespace: 'progressive',
+    virtualService: 'progressive-app',
+    service: 'progressive-app',
+    requestsPerTick: 20,
+    tickMs: 200,
+  });
+  prometheus = await startPrometheus([traffic.target]);
+  const scheduler = testScheduler();
+  backend = await startBlueGreenBackend(kube, {
+    features: [scheduler.factory],
+    bluegreen: {
+      // Short intervals keep the file quick; the API's minimum is lowered for it.
+      rollouts: { minIntervalSeconds: 1 },
+      prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
+    },
+  });
+  // Stands in for the real scheduler's frequency: the plugin's own task, every 250 ms.
+  ticker = setInterval(() => void scheduler.run(TASK), 250);
+  // Enough scrapes for a rate over one interval before the first rollout.
+  await sleep((INTERVAL + 1) * 1000);
+});
+
+afterAll(async () => {
+  clearInterval(ticker);
+  await backend?.stop();
+  await prometheus?.stop();
+  await traffic?.close();
+  await kube?.close();
+});
+
+const START_ROUTE = [
+  {
+    destination: {
+      host: 'progressive-app',
+      port: { number: 80 },
+      subset: 'blue',
+    },
+    weight: 70,
+  },
+  {
+    destination: {
+      host: 'progressive-app',
+      port: { number: 80 },
+      subset: 'green',
+    },
+    weight: 30,
+  },
+];
+
+let snapshot: any;
+beforeEach(async () => {
+  traffic.reset();
+  // Back to the scenario's 70/30 whatever the previous test left, as an operator would.
+  await virtualServices(kube).patch('progressive', 'progressive-app', [
+    { op: 'replace', path: '/spec/http/0/route', value: START_ROUTE },
+  ]);
+  snapshot = (await vs()).spec;
+});
+
+// A task that threw fails the test it ran in.
+afterEach(() => {
+  const errors = taskErrors.splice(0);
+  if (errors.length > 0) {
+    throw new Error(`The rollout task threw: ${errors.join('; ')}`);
+  }
+});
+
+const ended = (c: Cutover) => c.status !== 'progressing';
+
+describe('progressive rollouts against a real Prometheus', () => {
+  it('a healthy auto rollout reaches 100% and ends applied, every step recorded', async () => {
+    const started = await rollOut({
+      steps: [50, 100],
+      intervalSeconds: INTERVAL,
+    });
+    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+
+    const done = await until(started.id, ended);
+    expect(done.status).toBe('applied');
+    expect(weights(await vs())).toEqual({ blue: 0, green: 100 });
+    const history = done.rollout!.history;
+    expect(history.map(s => [s.weights, s.verdict])).toEqual([
+      [{ green: 50, blue: 50 }, 'passed'],
+      [{ green: 100, blue: 0 }, 'passed'],
+    ]);
+    for (const step of history) {
+      expect(step.evaluations).toHaveLength(1);
+      const [evaluation] = step.evaluations;
+      expect(evaluation.verdict).toBe('pass');
+      expect(evaluation.measurements.map(m => [m.gate, m.result])).toEqual([
+        ['request-count', 'pass'],
+        ['success-rate', 'pass'],
+        ['latency-p99', 'pass'],
+      ]);
+      for (const m of evaluation.measurements) {
+        expect(m.query).toContain(
+          '{reporter="destination",destination_service_namespace="progressive",destination_service_name="progressive-app",destination_version="green"}',
+        );
+      }
+      const [count, rate, p99] = evaluation.measurements;
+      expect(count.value).toBeGreaterThanOrEqual(10);
+      expect(rate.value).toBe(100);
+      // Every request takes 20 ms: inside Istio's 10–25 ms bucket.
+      expect(p99.value).toBeGreaterThan(10);
+      expect(p99.value).toBeLessThanOrEqual(25);
+    }
+    // Each step held a whole interval before its evaluation.
+    const held = (s: RolloutStep) =>
+      Date.parse(s.evaluations[0].at) - Date.parse(s.appliedAt);
+    expect(held(history[0])).toBeGreaterThanOrEqual(INTERVAL * 1000);
+    expect(held(history[1])).toBeGreaterThanOrEqual(INTERVAL * 1000);
+    // The traffic followed: at 100% green the simulator sends blue nothing.
+    expect(traffic.weights).toEqual({ blue: 0, green: 100 });
+  });
+
+  it('errors on green at the second step roll back within one interval, to exactly the snapshot', async () => {
+    const started = await rollOut({
+      steps: [50, 100],
+      intervalSeconds: INTERVAL,
+    });
+    const second = await until(started.id, c => c.rollout?.current === 1);
+    expect(weights(await vs())).toEqual({ blue: 0, green: 100 });
+    traffic.setColour('green', { errorRate: 0.5 });
+
+    const done = await until(started.id, ended);
+    expect(done.status).toBe('rolled-back');
+    const applied = Date.parse(second.rollout!.history[1].appliedAt);
+    expect(Date.parse(done.updatedAt) - applied).toBeLessThan(
+      (INTERVAL + 1.5) * 1000,
+    );
+    expect((await vs()).spec).toEqual(snapshot);
+    const step = done.rollout!.history[1];
+    expect(step.verdict).toBe('failed');
+    const evaluation = step.evaluations[step.evaluations.length - 1];
+    expect(evaluation.verdict).toBe('fail');
+    const rate = evaluation.measurements.find(m => m.gate === 'success-rate')!;
+    expect(rate).toMatchObject({ result: 'fail', threshold: 99 });
+    expect(rate.value).toBeGreaterThan(40);
+    expect(rate.value).toBeLessThan(70);
+    expect(done.outcome?.message).toMatch(
+      /Step 2 \(green 100%, blue 0%\) failed its gates: success-rate of demo\/progressive\/progressive-app \(green\) was .*The routes are back/,
+    );
+  });
+
+  it('without traffic waits out the no-data policy, then fails and rolls back', async () => {
+    traffic.stopTraffic();
+    const started = await rollOut({
+      steps: [50, 100],
+      intervalSeconds: INTERVAL,
+      gates: { noDataIntervals: 1 },
+    });
+
+    const waiting = await until(
+      started.id,
+      c => (c.rollout?.history[0].evaluations.length ?? 0) >= 1,
+    );
+    expect(waiting.status).toBe('progressing');
+    expect(waiting.rollout).toMatchObject({ current: 0, noDataCount: 1 });
+    expect(waiting.rollout!.history[0].evaluations[0].verdict).toBe('no-data');
+    expect(
+      waiting.rollout!.history[0].evaluations[0].measurements[0],
+    ).toMatchObject({ gate: 'request-count', value: 0, result: 'no-data' });
+    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+
+    const done = await until(started.id, ended);
+    expect(done.status).toBe('rolled-back');
+    expect(done.rollout!.history).toHaveLength(1);
+    expect(done.rollout!.history[0].evaluations.map(e => e.verdict)).toEqual([
+      'no-data',
+      'no-data',
+    ]);
+    expect(done.outcome?.message).toMatch(
+      /had no data for 2 intervals in a row \(the policy waits 1\)/,
+    );
+    expect((await vs()).spec).toEqual(snapshot);
+  });
+
+  it('manual: waits for a promote, the requester promotes, a pause holds, an abort rolls back', async () => {
+    const started = await rollOut({
+      steps: [25, 50, 100],
+      intervalSeconds: INTERVAL,
+      mode: 'manual',
+    });
+    const early = await backend
+      .as('alice')
+      .post(`/cutovers/${started.id}/promote`);
+    expect(early.status).toBe(409);
+
+    // Passed, then evaluated again: it keeps waiting at its step without a promote.
+    const waiting = await until(
+      started.id,
+      c => (c.rollout?.history[0].evaluations.length ?? 0) >= 2,
+    );
+    expect(waiting.rollout).toMatchObject({ current: 0 });
+    expect(waiting.rollout!.history[0].verdict).toBe('passed');
+    expect(weights(await vs())).toEqual({ blue: 75, green: 25 });
+
+    const promoted = await backend
+      .as('alice')
+      .post(`/cutovers/${started.id}/promote`);
+    expect(promoted.status).toBe(200);
+    const second = await until(started.id, c => c.rollout?.current === 1);
+    expect(second.rollout!.history[1]).toMatchObject({
+      weights: { green: 50, blue: 50 },
+      appliedBy: 'user:default/alice',
+    });
+    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+
+    const paused = await backend
+      .as('bob')
+      .post(`/cutovers/${started.id}/pause`);
+    expect(paused.status).toBe(200);
+    const held = await until(started.id, c => c.rollout?.paused === true);
+    // Longer than an interval: no evaluation, no step.
+    await sleep((INTERVAL + 1) * 1000);
+    const still = await get(started.id);
+    expect(still.rollout).toMatchObject({ current: 1, paused: true });
+    expect(still.rollout!.history[1].evaluations).toEqual(
+      held.rollout!.history[1].evaluations,
+    );
+    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+
+    const aborted = await backend
+      .as('alice')
+      .post(`/cutovers/${started.id}/abort`);
+    expect(aborted.status).toBe(200);
+    const done = await until(started.id, ended);
+    expect(done.status).toBe('rolled-back');
+    expect(done.rollout!.history[1].verdict).toBe('aborted');
+    expect(done.outcome?.message).toMatch(
+      /^Aborted by user:default\/alice at step 2/,
+    );
+    expect((await vs()).spec).toEqual(snapshot);
+  });
+
+  it.each(databases.eachSupportedId())(
+    'two backends on one %s database ticking at once apply each step once',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const schedulers = [testScheduler(), testScheduler()];
+      const replicas: TestBackend[] = [];
+      // One after the other: both running the migrations at once is another test's race.
+      for (const scheduler of schedulers) {
+        replicas.push(
+          await startBlueGreenBackend(kube, {
+            knex,
+            features: [scheduler.factory],
+            bluegreen: {
+              rollouts: { minIntervalSeconds: 1 },
+              prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
+            },
+          }),
+        );
+      }
+      // Both replicas' tasks run at the same moment, every time: the race a lost lock allows.
+      const race = setInterval(
+        () => void Promise.all(schedulers.map(s => s.run(TASK))),
+        250,
+      );
+      try {
+        const generation = (await vs()).metadata.generation;
+        const started = await rollOut(
+          { steps: [50, 100], intervalSeconds: INTERVAL },
+          replicas[0],
+        );
+        kube.resetRequestCounts();
+        const done = await (async () => {
+          const deadline = Date.now() + 20_000;
+          for (;;) {
+            const c: Cutover = (
+              await replicas[1].as('alice').get(`/cutovers/${started.id}`)
+            ).body;
+            if (ended(c) || Date.now() > deadline) return c;
+            await sleep(100);
+          }
+        })();
+        expect(done.status).toBe('applied');
+        expect(done.rollout!.history.map(s => s.weights)).toEqual([
+          { green: 50, blue: 50 },
+          { green: 100, blue: 0 },
+        ]);
+        // The first step and the second: two writes, whoever made them.
+        expect((await vs()).metadata.generation).toBe(generation + 2);
+        // After the first step, one patch in all: the replica that lost never tried its own.
+        expect(
+          Object.entries(kube.requestCounts())
+            .filter(([route]) =>
+              /^patch .*virtualservices\/progressive-app$/.test(route),
+            )
+            .reduce((n, [, count]) => n + count, 0),
+        ).toBe(1);
+        const { events } = (
+          await replicas[1]
+            .as('alice')
+            .get(`/history?entityRef=${encodeURIComponent(ENTITY)}&limit=100`)
+        ).body;
+        expect(
+          events
+            .filter((e: any) => e.cutoverId === started.id)
+            .map((e: any) => e.type)
+            .reverse(),
+        ).toEqual([
+          'requested',
+          'approved',
+          'applying',
+          'step',
+          'step',
+          'applied',
+        ]);
+      } finally {
+        clearInterval(race);
+        await Promise.all(replicas.map(r => r.stop()));
+      }
+    },
+  );
+
+  // Last: the rest of the file needs Prometheus.
+  it('Prometheus stopped mid-rollout: no step advances, then the policy rolls back', async () => {
+    const started = await rollOut({
+      steps: [50, 100],
+      intervalSeconds: INTERVAL,
+      gates: { noDataIntervals: 1 },
+    });
+    await prometheus.stop();
+
+    const done = await until(started.id, ended);
+    expect(done.status).toBe('rolled-back');
+    expect(done.rollout!.history).toHaveLength(1);
+    const evaluations = done.rollout!.history[0].evaluations;
+    expect(evaluations.map(e => e.verdict)).toEqual(['no-data', 'no-data']);
+    for (const m of evaluations.flatMap(e => e.measurements)) {
+      expect(m).toMatchObject({
+        value: null,
+        result: 'no-data',
+        message: expect.stringMatching(/could not be reached/),
+      });
+    }
+    expect((await vs()).spec).toEqual(snapshot);
+  });
+});
