@@ -318,4 +318,79 @@ describeWithKubectl('kubectl against the test server', () => {
       ).body.spec.host,
     ).toBe('myapp');
   });
+
+  it('sets images, labels and deletes as against a real cluster, and refuses invalid Istio objects naming the field', async () => {
+    const setImage = await kubectl(
+      'set',
+      'image',
+      'deployment/myapp-v1',
+      `${
+        (
+          await call(
+            'GET',
+            '/apis/apps/v1/namespaces/myapp/deployments/myapp-v1',
+          )
+        ).body.spec.template.spec.containers[0].name
+      }=httpd:2.4.62`,
+    );
+    expect(setImage.code).toBe(0);
+    const deployment = (
+      await call('GET', '/apis/apps/v1/namespaces/myapp/deployments/myapp-v1')
+    ).body;
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.image).toBe('httpd:2.4.62');
+    expect(JSON.stringify(deployment)).not.toContain('$setElementOrder');
+
+    const label = await kubectl('label', 'vs', 'myapp', 'stage=cutover');
+    expect(label.stdout).toBe(
+      'virtualservice.networking.istio.io/myapp labeled\n',
+    );
+
+    const pod = (
+      await kubectl('get', 'pods', '-l', 'version=v1', '-o', 'name')
+    ).stdout
+      .trim()
+      .split('\n')[0];
+    const deleted = await kubectl('delete', pod, '--wait=false');
+    expect(deleted.stdout).toBe(`pod "${pod.slice('pod/'.length)}" deleted\n`);
+    expect(
+      (
+        await kubectl(
+          'get',
+          pod,
+          '-o',
+          'jsonpath={.metadata.deletionTimestamp}',
+        )
+      ).stdout,
+    ).not.toBe('');
+
+    const manifest = join(dir, 'bad-vs.yaml');
+    writeFileSync(
+      manifest,
+      [
+        'apiVersion: networking.istio.io/v1',
+        'kind: VirtualService',
+        'metadata: {name: bad}',
+        'spec:',
+        '  hosts: [bad]',
+        '  http: [{route: [{destination: {host: bad}, weight: fifty}]}]',
+      ].join('\n'),
+    );
+    const invalid = await kubectl('apply', '-f', manifest);
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toContain('spec.http[0].route[0].weight');
+
+    writeFileSync(
+      manifest,
+      [
+        'apiVersion: networking.istio.io/v1',
+        'kind: VirtualService',
+        'metadata: {name: bad}',
+        'spec: {hosts: [bad], bogusField: 1}',
+      ].join('\n'),
+    );
+    const unknown = await kubectl('apply', '-f', manifest);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown field "spec.bogusField"');
+  });
 });

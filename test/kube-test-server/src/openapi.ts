@@ -1,13 +1,17 @@
 import { ResourceRegistry, ResourceType, groupVersion } from './registry';
+import { Schemas } from './schema';
 import { JsonObject } from './types';
 import { fnv32a } from './util';
 
 /**
- * Minimal OpenAPI v3 documents. They carry no schemas: their only job is to tell kubectl that
- * PATCH accepts `fieldValidation` for every kind served, so kubectl leaves validation to the
- * server instead of downloading schemas and failing without them.
+ * Minimal OpenAPI v3 documents. They carry no schemas: they tell kubectl that PATCH accepts
+ * `fieldValidation` for the kinds whose schema the server checks writes against (see Schemas:
+ * unknown fields, types, Istio's enums), so `kubectl --validate=strict` sends Strict and the
+ * server, not a schema download, refuses what is wrong.
  */
 export class OpenApi {
+  private readonly schemas = new Schemas();
+
   constructor(private readonly registry: ResourceRegistry) {}
 
   /** `/openapi/v3`: where each group version's document is. */
@@ -54,7 +58,9 @@ export class OpenApi {
   private document(group: string, version: string): JsonObject {
     const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
     const paths: JsonObject = {};
-    for (const type of this.registry.typesIn(group, version)) {
+    for (const type of this.registry
+      .typesIn(group, version)
+      .filter(t => this.schemas.hasSchema(t))) {
       paths[`${prefix}/${resourcePath(type)}`] = {
         patch: {
           operationId: `patch${type.kind}`,

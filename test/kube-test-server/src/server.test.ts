@@ -1,4 +1,4 @@
-import { SCENARIOS_DIR } from './seed';
+import { SCENARIOS_DIR, loadScenarios } from './seed';
 import { KubeTestServer, startKubeTestServer } from './server';
 import { call } from './testUtils';
 
@@ -691,6 +691,39 @@ describe('resources', () => {
 });
 
 describe('seeded scenarios', () => {
+  it('are valid under fieldValidation=Strict: no unknown field, nothing the server refuses', async () => {
+    const strict = await startKubeTestServer({});
+    try {
+      for (const object of loadScenarios([SCENARIOS_DIR])) {
+        const [group, version] = object.apiVersion!.includes('/')
+          ? object.apiVersion!.split('/')
+          : ['', object.apiVersion!];
+        const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+        // Every kind in the scenarios forms its plural with an "s".
+        const plural = `${object.kind!.toLowerCase()}s`;
+        const path =
+          object.kind === 'Namespace'
+            ? `${base}/namespaces`
+            : `${base}/namespaces/${object.metadata.namespace}/${plural}`;
+        const reply = await call(
+          strict,
+          'POST',
+          `${path}?fieldValidation=Strict`,
+          {
+            body: object,
+          },
+        );
+        expect([
+          object.metadata.name,
+          reply.status,
+          reply.headers.get('warning'),
+        ]).toEqual([object.metadata.name, 201, null]);
+      }
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('seeds the three scenarios with running workloads', async () => {
     const namespaces = (await call(server, 'GET', '/api/v1/namespaces')).body
       .items;
