@@ -5,6 +5,7 @@ import {
   CutoverPreview,
 } from '@internal/plugin-bluegreen-common';
 import { screen, waitFor, within } from '@testing-library/react';
+import { fillField } from '../../__testUtils__/fillField';
 import userEvent, { UserEvent } from '@testing-library/user-event';
 import { BlueGreenApi } from '../../api';
 import { myappEntity } from '../../__fixtures__/entities';
@@ -60,12 +61,6 @@ describe('cutovers on the Blue/Green tab', () => {
   beforeEach(() => {
     user = userEvent.setup({ delay: null });
   });
-
-  async function paste(field: HTMLElement, text: string) {
-    await user.clear(field);
-    await user.click(field);
-    await user.paste(text);
-  }
 
   function render(
     api: Partial<BlueGreenApi>,
@@ -136,7 +131,7 @@ describe('cutovers on the Blue/Green tab', () => {
       });
       expect(submit).toBeDisabled();
       expect(within(dialog).getByText('Give a reason')).toBeInTheDocument();
-      await paste(
+      fillField(
         within(dialog).getByRole('textbox', { name: /Reason/ }),
         'JIRA-42',
       );
@@ -207,10 +202,7 @@ describe('cutovers on the Blue/Green tab', () => {
       expect(
         await within(dialog).findByText('No new configuration errors: warning'),
       ).toBeInTheDocument();
-      await paste(
-        within(dialog).getByRole('textbox', { name: /Reason/ }),
-        'now',
-      );
+      fillField(within(dialog).getByRole('textbox', { name: /Reason/ }), 'now');
       const apply = within(dialog).getByRole('button', {
         name: 'Apply: Switch to v2',
       });
@@ -279,7 +271,7 @@ describe('cutovers on the Blue/Green tab', () => {
         await screen.findByRole('button', { name: 'Switch to v2' }),
       );
       const dialog = await screen.findByRole('dialog');
-      await paste(
+      fillField(
         await within(dialog).findByRole('textbox', { name: /Reason/ }),
         'go',
       );
@@ -310,7 +302,7 @@ describe('cutovers on the Blue/Green tab', () => {
         'Total: 100%',
       );
 
-      await paste(v1, '70');
+      fillField(v1, '70');
       expect(within(dialog).getByRole('status')).toHaveTextContent(
         'Total: 120%',
       );
@@ -320,13 +312,13 @@ describe('cutovers on the Blue/Green tab', () => {
       const preview = within(dialog).getByRole('button', { name: 'Preview' });
       expect(preview).toBeDisabled();
 
-      await paste(v2, '2.5');
+      fillField(v2, '2.5');
       expect(
         within(dialog).getByText('each weight is a whole number from 0 to 100'),
       ).toBeInTheDocument();
       expect(preview).toBeDisabled();
 
-      await paste(v2, '30');
+      fillField(v2, '30');
       expect(within(dialog).getByRole('status')).toHaveTextContent(
         'Total: 100%',
       );
@@ -455,7 +447,7 @@ describe('cutovers on the Blue/Green tab', () => {
       const dialog = await screen.findByRole('dialog', {
         name: 'Approve: Switch to v2 of myapp',
       });
-      await paste(
+      fillField(
         within(dialog).getByRole('textbox', { name: 'Comment' }),
         'lgtm',
       );
@@ -488,7 +480,7 @@ describe('cutovers on the Blue/Green tab', () => {
       expect(
         within(dialog).getByText('Say why you reject it'),
       ).toBeInTheDocument();
-      await paste(
+      fillField(
         within(dialog).getByRole('textbox', { name: /Comment/ }),
         'not on a Friday',
       );

@@ -4,6 +4,7 @@ import {
   ClusterBlueGreenState,
 } from '@internal/plugin-bluegreen-common';
 import { screen, waitFor, within } from '@testing-library/react';
+import { fillField } from '../../__testUtils__/fillField';
 import userEvent, { UserEvent } from '@testing-library/user-event';
 import {
   myappEntity,
@@ -68,12 +69,6 @@ describe('EntityBlueGreenContent', () => {
   beforeEach(() => {
     user = userEvent.setup({ delay: null });
   });
-
-  /** Replaces a field's text in one input event, as pasting does; each keystroke re-renders the tab. */
-  async function fill(field: HTMLElement, text: string) {
-    await user.clear(field);
-    await user.paste(text);
-  }
 
   describe('pii-demo: colour hosts, round robin, mesh and TCP affinity', () => {
     beforeEach(async () => {
@@ -388,7 +383,7 @@ describe('EntityBlueGreenContent', () => {
 
       const host = await screen.findByRole('textbox', { name: /Host/ });
       expect(host).toHaveValue('pii-demo.apps.hl.test');
-      await fill(screen.getByLabelText('Path'), '/index.php');
+      fillField(screen.getByLabelText('Path'), '/index.php');
       await user.click(screen.getByRole('button', { name: 'Explain' }));
 
       expect(explain).toHaveBeenCalledWith({
@@ -429,16 +424,14 @@ describe('EntityBlueGreenContent', () => {
       });
 
       const host = await screen.findByRole('textbox', { name: /Host/ });
-      await fill(host, 'httpd-server');
-      await fill(screen.getByLabelText('Headers'), 'X-Canary: yes');
-      await fill(
+      fillField(host, 'httpd-server');
+      fillField(screen.getByLabelText('Headers'), 'X-Canary: yes');
+      fillField(
         screen.getByLabelText('Caller pod labels'),
         'version=green, app=web',
       );
       await user.click(screen.getByLabelText('Enters through'));
-      await user.click(
-        await screen.findByRole('option', { name: /The mesh/ }),
-      );
+      await user.click(await screen.findByRole('option', { name: /The mesh/ }));
       await user.click(screen.getByRole('button', { name: 'Explain' }));
 
       expect(explain).toHaveBeenCalledWith({
@@ -460,7 +453,7 @@ describe('EntityBlueGreenContent', () => {
         },
       });
 
-      await fill(await screen.findByLabelText('Caller pod labels'), 'blue');
+      fillField(await screen.findByLabelText('Caller pod labels'), 'blue');
       await user.click(screen.getByRole('button', { name: 'Explain' }));
 
       expect(
@@ -489,9 +482,7 @@ describe('EntityBlueGreenContent', () => {
         },
       });
 
-      await user.click(
-        await screen.findByRole('button', { name: 'Explain' }),
-      );
+      await user.click(await screen.findByRole('button', { name: 'Explain' }));
 
       await waitFor(() =>
         expect(
