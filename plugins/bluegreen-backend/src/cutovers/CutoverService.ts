@@ -466,49 +466,9 @@ export class CutoverService {
    * verified. Never throws: a failed read is a `failed` result.
    */
   async applyPlan(cutover: Cutover, plan: CutoverPlan): Promise<ApplyResult> {
-    const run = async (): Promise<ApplyResult> => {
-      const { changed, current } =
-        await this.options.executor.changedSincePlanned(plan);
-      if (changed.length > 0) {
-        return this.supersededResult(changed);
-      }
-      const { inputs } = await this.readClusters(
-        cutover.entityRef,
-        plan.clusters,
-      );
-      const unready = coloursWithoutReadyPods(plan, inputs);
-      if (unready.length > 0) {
-        return {
-          status: 'failed',
-          outcome: {
-            message: `Nothing was written: ${unready.join(
-              ', ',
-            )} would receive traffic but has no ready pods now.`,
-          },
-          objects: [],
-          current: new Map(),
-        };
-      }
-      return this.options.executor.apply(plan, current);
-    };
-    let result: ApplyResult;
-    try {
-      result = await run();
-    } catch (e) {
-      return {
-        status: 'failed',
-        outcome: { message: `Nothing was written: ${(e as Error).message}` },
-        objects: [],
-        current: new Map(),
-      };
-    }
-    if (result.status === 'applied') {
-      result.outcome.verified = await this.verify(
-        { ...cutover, plan },
-        result.current,
-      );
-    }
-    return result;
+    return this.verified({ ...cutover, plan }, () =>
+      this.writeChecked(cutover, plan),
+    );
   }
 
   /** Applies an `approved` cutover, unless another caller or replica already took it. */
@@ -522,31 +482,70 @@ export class CutoverService {
       return this.mustGet(cutover.id);
     }
     await this.options.notifier.transitioned(claimed);
-    return this.finish(claimed, async () => {
-      const { changed, current } =
-        await this.options.executor.changedSincePlanned(claimed.plan);
-      if (changed.length > 0) {
-        return this.supersededResult(changed);
+    return this.finish(claimed, () => this.writeChecked(claimed, claimed.plan));
+  }
+
+  /**
+   * Writes a plan unless it is stale: nothing is written when an Istio object changed since
+   * planning (superseded) or a colour that would receive traffic has no ready pods now (failed).
+   */
+  private async writeChecked(
+    cutover: Cutover,
+    plan: CutoverPlan,
+  ): Promise<ApplyResult> {
+    const { changed, current } =
+      await this.options.executor.changedSincePlanned(plan);
+    if (changed.length > 0) {
+      return this.supersededResult(changed);
+    }
+    const { inputs } = await this.readClusters(
+      cutover.entityRef,
+      plan.clusters,
+    );
+    const unready = coloursWithoutReadyPods(plan, inputs);
+    if (unready.length > 0) {
+      return {
+        status: 'failed',
+        outcome: {
+          message: `Nothing was written: ${unready.join(
+            ', ',
+          )} would receive traffic but has no ready pods now. Wait until its pods are ready.`,
+        },
+        objects: [],
+        current: new Map(),
+      };
+    }
+    return this.options.executor.apply(plan, current);
+  }
+
+  /**
+   * Runs an apply (or a reconciliation); a failed read is a `failed` result (every write's
+   * failure is handled by the executor, so nothing changed), an applied one is verified.
+   */
+  private async verified(
+    cutover: Cutover,
+    run: () => Promise<ApplyResult>,
+  ): Promise<ApplyResult> {
+    let result: ApplyResult;
+    try {
+      result = await run();
+    } catch (e) {
+      result = {
+        status: 'failed',
+        outcome: {
+          message: `Nothing was written: ${(e as Error).message}`,
+        },
+        objects: [],
+        current: new Map(),
+      };
+    }
+    if (result.status === 'applied') {
+      result.outcome.verified = await this.verify(cutover, result.current);
+      if (!result.outcome.verified) {
+        result.outcome.message += ` The state read back does not show the requested split on every shared host: check the Blue/Green tab.`;
       }
-      const { inputs } = await this.readClusters(
-        claimed.entityRef,
-        claimed.plan.clusters,
-      );
-      const unready = coloursWithoutReadyPods(claimed.plan, inputs);
-      if (unready.length > 0) {
-        return {
-          status: 'failed',
-          outcome: {
-            message: `Nothing was written: ${unready.join(
-              ', ',
-            )} would receive traffic but has no ready pods now. Wait until its pods are ready, then request again.`,
-          },
-          objects: [],
-          current: new Map(),
-        };
-      }
-      return this.options.executor.apply(claimed.plan, current);
-    });
+    }
+    return result;
   }
 
   private supersededResult(changed: string[]): ApplyResult {
@@ -568,26 +567,7 @@ export class CutoverService {
     cutover: Cutover,
     run: () => Promise<ApplyResult>,
   ): Promise<Cutover> {
-    let result: ApplyResult;
-    try {
-      result = await run();
-    } catch (e) {
-      // Only reads fail here (every write's failure is handled by the executor): nothing changed.
-      result = {
-        status: 'failed',
-        outcome: {
-          message: `Nothing was written: ${(e as Error).message}`,
-        },
-        objects: [],
-        current: new Map(),
-      };
-    }
-    if (result.status === 'applied') {
-      result.outcome.verified = await this.verify(cutover, result.current);
-      if (!result.outcome.verified) {
-        result.outcome.message += ` The state read back does not show the requested split on every shared host: check the Blue/Green tab.`;
-      }
-    }
+    const result = await this.verified(cutover, run);
     // A rollout's first step applied starts the rollout; every other result ends the cutover.
     const action = cutover.action;
     const rollout =

@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -240,9 +241,24 @@ export function createCutoverRouter(
   const { httpAuth, permissions, auditor, cutovers, rollouts } = options;
   const router = Router();
 
-  async function caller(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    return { credentials, userRef: credentials.principal.userEntityRef };
+  // A route asks for the caller several times (its own ref, then each permission check): the
+  // credentials are read from the request once.
+  const callers = new WeakMap<
+    express.Request,
+    Promise<{ credentials: BackstageCredentials; userRef: string }>
+  >();
+  function caller(req: express.Request) {
+    let known = callers.get(req);
+    if (!known) {
+      known = httpAuth
+        .credentials(req, { allow: ['user'] })
+        .then(credentials => ({
+          credentials,
+          userRef: credentials.principal.userEntityRef,
+        }));
+      callers.set(req, known);
+    }
+    return known;
   }
 
   async function authorize(
@@ -390,54 +406,55 @@ export function createCutoverRouter(
     res.json(cutover);
   });
 
-  const decisions = [
+  /** Commands on an existing cutover: each authorized on its entity and audited. */
+  const commands: Array<{
+    verb: string;
+    eventId: string;
+    doing: string;
+    permission: (
+      cutover: Cutover,
+      userRef: string,
+    ) => ResourcePermission<'catalog-entity'>;
+    run: (
+      cutover: Cutover,
+      userRef: string,
+      comment?: string,
+    ) => Promise<Cutover>;
+  }> = [
     {
       verb: 'approve',
-      permission: bluegreenCutoverApprovePermission,
+      eventId: 'cutover-approve',
       doing: 'approve cutovers of',
-      run: cutovers.approve.bind(cutovers),
+      permission: () => bluegreenCutoverApprovePermission,
+      run: (c, userRef, comment) => cutovers.approve(c.id, userRef, comment),
     },
     {
       verb: 'reject',
-      permission: bluegreenCutoverApprovePermission,
+      eventId: 'cutover-reject',
       doing: 'reject cutovers of',
-      run: cutovers.reject.bind(cutovers),
+      permission: () => bluegreenCutoverApprovePermission,
+      run: (c, userRef, comment) => cutovers.reject(c.id, userRef, comment),
     },
     {
       verb: 'cancel',
-      permission: bluegreenCutoverRequestPermission,
+      eventId: 'cutover-cancel',
       doing: 'cancel cutovers of',
-      run: cutovers.cancel.bind(cutovers),
+      permission: () => bluegreenCutoverRequestPermission,
+      run: (c, userRef, comment) => cutovers.cancel(c.id, userRef, comment),
     },
-  ] as const;
-  for (const { verb, permission, doing, run } of decisions) {
-    router.post(`/cutovers/:id/${verb}`, async (req, res) => {
-      const { id } = parse(idSchema, req.params);
-      const { comment } = parse(decisionSchema, req.body ?? {});
-      const cutover = await cutovers.get(id);
-      const userRef = await authorize(
-        req,
-        permission,
-        cutover.entityRef,
-        doing,
-      );
-      res.json(
-        await audited(
-          req,
-          `cutover-${verb}`,
-          {
-            cutoverId: id,
-            entityRef: cutover.entityRef,
-            comment: comment ?? '',
-          },
-          () => run(id, userRef, comment),
-        ),
-      );
-    });
-  }
-
-  // A running rollout is steered by its requester (as a request of it) or by an approver.
-  for (const verb of ['promote', 'pause', 'resume', 'abort'] as const) {
+    // A running rollout is steered by its requester (as a request of it) or by an approver.
+    ...(['promote', 'pause', 'resume', 'abort'] as const).map(verb => ({
+      verb,
+      eventId: `rollout-${verb}`,
+      doing: `${verb} rollouts of`,
+      permission: (c: Cutover, userRef: string) =>
+        c.requestedBy === userRef
+          ? bluegreenCutoverRequestPermission
+          : bluegreenCutoverApprovePermission,
+      run: (c: Cutover, userRef: string) => rollouts.request(c, verb, userRef),
+    })),
+  ];
+  for (const { verb, eventId, doing, permission, run } of commands) {
     router.post(`/cutovers/:id/${verb}`, async (req, res) => {
       const { id } = parse(idSchema, req.params);
       const { comment } = parse(decisionSchema, req.body ?? {});
@@ -445,22 +462,20 @@ export function createCutoverRouter(
       const { userRef } = await caller(req);
       await authorize(
         req,
-        cutover.requestedBy === userRef
-          ? bluegreenCutoverRequestPermission
-          : bluegreenCutoverApprovePermission,
+        permission(cutover, userRef),
         cutover.entityRef,
-        `${verb} rollouts of`,
+        doing,
       );
       res.json(
         await audited(
           req,
-          `rollout-${verb}`,
+          eventId,
           {
             cutoverId: id,
             entityRef: cutover.entityRef,
             comment: comment ?? '',
           },
-          () => rollouts.request(cutover, verb, userRef),
+          () => run(cutover, userRef, comment),
         ),
       );
     });
