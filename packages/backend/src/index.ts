@@ -15,7 +15,7 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@internal/plugin-scaffolder-backend-module-bluegreen'));
+backend.add(import('@bluegreen-istio/plugin-scaffolder-backend-module-bluegreen'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
@@ -23,7 +23,7 @@ backend.add(import('./permissionPolicy'));
 // The stock Kubernetes plugin and the blue/green plugin read the same
 // `kubernetes.clusterLocatorMethods`, so clusters are configured once.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
-backend.add(import('@internal/plugin-bluegreen-backend'));
+backend.add(import('@bluegreen-istio/plugin-bluegreen-backend'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 

@@ -7,7 +7,7 @@ import {
   ClusterBlueGreenState,
   CutoverPreview,
   ExplainResponse,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   KubeObject,
   KubeTestServer,

@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { bluegreenPermissions } from '@internal/plugin-bluegreen-common';
+import { bluegreenPermissions } from '@bluegreen-istio/plugin-bluegreen-common';
 import { randomUUID } from 'node:crypto';
 import { CutoverNotifier } from './cutovers/CutoverNotifier';
 import { CutoverService } from './cutovers/CutoverService';
@@ -23,7 +23,7 @@ import {
   DEFAULT_INTERVAL_SECONDS,
   DEFAULT_MIN_INTERVAL_SECONDS,
 } from './rollouts/settings';
-import { DEFAULT_ROLLOUT_GATES } from '@internal/plugin-bluegreen-common';
+import { DEFAULT_ROLLOUT_GATES } from '@bluegreen-istio/plugin-bluegreen-common';
 
 /**
  * The blue/green plugin: the Istio blue/green state of annotated catalog entities, and cutovers

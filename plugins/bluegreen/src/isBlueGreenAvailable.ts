@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { ANNOTATION_ISTIO_HOSTS } from '@internal/plugin-bluegreen-common';
+import { ANNOTATION_ISTIO_HOSTS } from '@bluegreen-istio/plugin-bluegreen-common';
 
 /**
  * True when the entity names the hosts the blue/green plugin looks up

@@ -4,7 +4,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   BlueGreenStateResponse,
   ClusterBlueGreenState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   KubeObject,
   KubeTestServer,
@@ -12,7 +12,7 @@ import {
 } from '@internal/kube-test-server';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
-import bluegreenPlugin from '@internal/plugin-bluegreen-backend';
+import bluegreenPlugin from '@bluegreen-istio/plugin-bluegreen-backend';
 import yaml from 'js-yaml';
 import fs from 'node:fs';
 import path from 'node:path';

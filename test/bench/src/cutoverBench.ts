@@ -21,8 +21,8 @@ import {
   startBackend,
   waitForHttp,
 } from '@internal/e2e';
-import type { Cutover, CutoverPlan } from '@internal/plugin-bluegreen-common';
-import { DatabaseCutoverStore } from '@internal/plugin-bluegreen-backend/src/store/DatabaseCutoverStore';
+import type { Cutover, CutoverPlan } from '@bluegreen-istio/plugin-bluegreen-common';
+import { DatabaseCutoverStore } from '@bluegreen-istio/plugin-bluegreen-backend/src/store/DatabaseCutoverStore';
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

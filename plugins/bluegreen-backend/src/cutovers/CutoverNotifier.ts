@@ -5,7 +5,7 @@ import {
   Cutover,
   CutoverSignal,
   describeCutoverAction,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 

@@ -17,7 +17,7 @@ import {
   PreflightCheck,
   ProgressiveAction,
   describeCutoverAction,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { computeClusterState } from '../model';
 import { VirtualService } from '../model/istio';
 import { namespaceOf } from '../model/mesh';

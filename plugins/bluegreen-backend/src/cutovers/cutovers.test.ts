@@ -14,7 +14,7 @@ import type {
   CutoverHistory,
   CutoverList,
   CutoverPreview,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   KubeTestServer,
   SCENARIOS_DIR,

@@ -1,5 +1,5 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import type { Cutover } from '@internal/plugin-bluegreen-common';
+import type { Cutover } from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   KubeTestServer,
   SCENARIOS_DIR,

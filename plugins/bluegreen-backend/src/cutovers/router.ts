@@ -19,7 +19,7 @@ import {
   bluegreenCutoverRequestPermission,
   bluegreenStateReadPermission,
   describeCutoverAction,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

@@ -8,7 +8,7 @@ import {
 import type {
   JsonPatchOperation,
   ObjectRef,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 /** Istio kinds the cutover reads or writes, by their API plural. */
 const PLURALS: Record<string, string> = {

@@ -6,7 +6,7 @@ import type {
   ObjectOutcome,
   ObjectRef,
   PreflightCheck,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { getValueByPointer } from 'fast-json-patch';
 import { isDeepStrictEqual } from 'node:util';
 import { appliedEdits } from '../planner/plan';

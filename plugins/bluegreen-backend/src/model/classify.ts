@@ -2,7 +2,7 @@ import type {
   RouteMatch,
   RouteRule,
   RuleClassification,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { affinitiesOf, keepsAffinity } from './affinity';
 import { Analysis } from './analysis';
 import { RouteDestination } from './istio';

@@ -2,7 +2,7 @@ import type {
   ClusterExplanation,
   ExplainRequest,
   ExplainedDestination,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { withoutPort } from './hosts';
 import { ClusterObjects, MESH, VirtualService } from './istio';
 import { podName } from './labels';

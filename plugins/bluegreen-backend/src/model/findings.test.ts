@@ -1,4 +1,4 @@
-import type { Finding, FindingCode } from '@internal/plugin-bluegreen-common';
+import type { Finding, FindingCode } from '@bluegreen-istio/plugin-bluegreen-common';
 import { ClusterObjects } from './istio';
 import { computeClusterState } from './state';
 import { vsNamed } from './__fixtures__/objects';

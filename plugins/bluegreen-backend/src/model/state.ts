@@ -1,7 +1,7 @@
 import type {
   ClusterBlueGreenState,
   HostSplit,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis, analyse } from './analysis';
 import { toRouteRule } from './classify';
 import { findingsOf } from './findings';

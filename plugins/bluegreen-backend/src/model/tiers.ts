@@ -7,7 +7,7 @@ import type {
   Colour,
   ColourTier,
   Workload,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { DestinationRule, Subset } from './istio';
 import { Labels, hasLabels, isPodReady } from './labels';
 import { Mesh, namespaceOf } from './mesh';

@@ -1,7 +1,7 @@
 import type {
   CutoverPlan,
   PreflightCheck,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { applyPatch, deepClone } from 'fast-json-patch';
 import { ClusterObjects, VirtualService } from '../model/istio';
 import { vsNamed } from '../model/__fixtures__/objects';

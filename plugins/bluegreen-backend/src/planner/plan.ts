@@ -12,7 +12,7 @@ import type {
   SplitAction,
   SplitChange,
   SwitchAction,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { applyPatch, deepClone, getValueByPointer } from 'fast-json-patch';
 import { isDeepStrictEqual as isEqual } from 'node:util';
 import { analyse } from '../model/analysis';

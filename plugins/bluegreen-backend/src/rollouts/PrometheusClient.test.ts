@@ -9,7 +9,7 @@ import { AddressInfo } from 'node:net';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ROLLOUT_GATES } from '@internal/plugin-bluegreen-common';
+import { DEFAULT_ROLLOUT_GATES } from '@bluegreen-istio/plugin-bluegreen-common';
 import { measure, queriesFor, verdictOf } from './gates';
 import { PrometheusClient } from './PrometheusClient';
 

@@ -5,7 +5,7 @@ import {
   RolloutEvaluation,
   RolloutState,
   RolloutStep,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { CutoverNotifier } from '../cutovers/CutoverNotifier';
 import { CutoverService, PLUGIN_ACTOR } from '../cutovers/CutoverService';
 import { planRollback, planSplit } from '../planner';

@@ -1,4 +1,4 @@
-import { DEFAULT_ROLLOUT_GATES } from '@internal/plugin-bluegreen-common';
+import { DEFAULT_ROLLOUT_GATES } from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   QueryAnswer,
   latencyP99Query,

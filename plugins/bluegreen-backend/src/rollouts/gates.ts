@@ -8,7 +8,7 @@ import type {
   RolloutGates,
   RolloutMeasurement,
   RolloutState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 export type GateTarget = RolloutState['targets'][number];
 

@@ -6,7 +6,7 @@
  */
 import type { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import type { Cutover, RolloutStep } from '@internal/plugin-bluegreen-common';
+import type { Cutover, RolloutStep } from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   KubeTestServer,
   SCENARIOS_DIR,

@@ -8,7 +8,7 @@ import {
   ProgressiveAction,
   RolloutGates,
   RolloutState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { analyse } from '../model/analysis';
 import { namespaceOf } from '../model/mesh';
 import { computeClusterState } from '../model/state';

@@ -6,7 +6,7 @@ import type {
   CutoverPlan,
   ObjectChange,
   RolloutState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { appliedEdits } from '../planner/plan';
 import { RolloutWrite, RouteRecord } from '../store/CutoverStore';
 import { RolloutSettings, stepWeights } from './settings';

@@ -11,7 +11,7 @@ import {
   ExplainRequest,
   ExplainResponse,
   parseAnnotationList,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   ClusterObjects,
   computeClusterState,

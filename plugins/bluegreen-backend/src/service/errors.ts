@@ -1,4 +1,4 @@
-import { ClusterError } from '@internal/plugin-bluegreen-common';
+import { ClusterError } from '@bluegreen-istio/plugin-bluegreen-common';
 
 /** A failure to read from one cluster, in the shape the state API reports it. */
 export class ClusterReadError extends Error {

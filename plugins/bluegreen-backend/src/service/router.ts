@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { bluegreenStateReadPermission } from '@internal/plugin-bluegreen-common';
+import { bluegreenStateReadPermission } from '@bluegreen-istio/plugin-bluegreen-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

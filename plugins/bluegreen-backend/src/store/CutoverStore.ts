@@ -10,7 +10,7 @@ import type {
   CutoverStatus,
   ObjectRef,
   RolloutState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 /**
  * One route a rollout changed: what it was before the rollout (what a rollback restores) and

@@ -3,7 +3,7 @@ import {
   type TestDatabaseId,
 } from '@backstage/backend-test-utils';
 import { ConflictError, InputError } from '@backstage/errors';
-import type { CutoverPlan } from '@internal/plugin-bluegreen-common';
+import type { CutoverPlan } from '@bluegreen-istio/plugin-bluegreen-common';
 import knexFactory, { type Knex } from 'knex';
 import type { NewCutover } from './CutoverStore';
 import { DatabaseCutoverStore } from './DatabaseCutoverStore';

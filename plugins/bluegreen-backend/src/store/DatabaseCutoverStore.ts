@@ -15,7 +15,7 @@ import {
   type CutoverList,
   type CutoverStatus,
   type RolloutState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import type { Knex } from 'knex';
 import type {
   CutoverStore,
@@ -102,7 +102,7 @@ export class DatabaseCutoverStore implements CutoverStore {
     if (!options.skipMigrations && !options.database.migrations?.skip) {
       await db.migrate.latest({
         directory: resolvePackagePath(
-          '@internal/plugin-bluegreen-backend',
+          '@bluegreen-istio/plugin-bluegreen-backend',
           'migrations',
         ),
         tableName: MIGRATIONS_TABLE,

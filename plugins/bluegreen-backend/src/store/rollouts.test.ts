@@ -6,7 +6,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   DEFAULT_ROLLOUT_GATES,
   type RolloutState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import knexFactory, { type Knex } from 'knex';
 import { DatabaseCutoverStore } from './DatabaseCutoverStore';
 

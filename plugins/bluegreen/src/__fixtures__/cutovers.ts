@@ -1,13 +1,13 @@
 /*
  * Cutover answers for myapp (v1/v2 weighted 50/50 on myapp.example.com), in the shapes of
- * @internal/plugin-bluegreen-common's cutover API.
+ * @bluegreen-istio/plugin-bluegreen-common's cutover API.
  */
 import {
   Cutover,
   CutoverEvent,
   CutoverPlan,
   CutoverPreview,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 export const MYAPP = 'component:default/myapp';
 export const ALICE = 'user:default/alice';

@@ -6,7 +6,7 @@ import {
   BlueGreenStateResponse,
   ClusterBlueGreenState,
   ExplainResponse,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 /** pii-demo: blue and green over two tiers, colour hosts, round robin on the shared host, HTTP and TCP mesh affinity. */
 export const piiDemoState: BlueGreenStateResponse = {

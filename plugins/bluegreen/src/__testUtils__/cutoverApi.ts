@@ -1,4 +1,4 @@
-import { CutoverSignal } from '@internal/plugin-bluegreen-common';
+import { CutoverSignal } from '@bluegreen-istio/plugin-bluegreen-common';
 import { SignalApi } from '@backstage/plugin-signals-react';
 import { BlueGreenApi } from '../api';
 

@@ -1,6 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Cutover } from '@internal/plugin-bluegreen-common';
+import { Cutover } from '@bluegreen-istio/plugin-bluegreen-common';
 import { BlueGreenApi } from '../api';
 import { ColourPaletteProvider } from '../components/colours';
 import { CutoverControls } from '../components/Cutovers/CutoverControls';

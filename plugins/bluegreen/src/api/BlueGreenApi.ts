@@ -10,7 +10,7 @@ import {
   CutoverStatus,
   ExplainRequest,
   ExplainResponse,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 /**
  * Which cutovers to list; every field is optional.

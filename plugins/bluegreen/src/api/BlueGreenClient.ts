@@ -10,7 +10,7 @@ import {
   CutoverRequestBody,
   ExplainRequest,
   ExplainResponse,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   BlueGreenApi,
   CutoverHistoryQuery,

@@ -1,7 +1,7 @@
 import {
   CUTOVER_SIGNAL_CHANNEL,
   CutoverSignal,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { useSignal } from '@backstage/plugin-signals-react';
 import { useEffect, useRef } from 'react';
 

@@ -4,7 +4,7 @@ import {
   Cutover,
   OPEN_CUTOVER_STATUSES,
   bluegreenCutoverApprovePermission,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { bluegreenApiRef } from '../api';

@@ -13,7 +13,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
   Cutover,
   CutoverRequestBody,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   KubeTestServer,
   generateBlueGreenServices,

@@ -1,4 +1,4 @@
-import type { Finding } from '@internal/plugin-bluegreen-common';
+import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Affinity, affinitiesOf, keepsAffinity } from '../affinity';
 import { Analysis } from '../analysis';
 import { MESH, Subset, VirtualService } from '../istio';

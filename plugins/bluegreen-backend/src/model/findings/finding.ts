@@ -1,4 +1,4 @@
-import type { Finding, FindingCode } from '@internal/plugin-bluegreen-common';
+import type { Finding, FindingCode } from '@bluegreen-istio/plugin-bluegreen-common';
 import { namespaceOf, qualifiedName } from '../mesh';
 import { Rule, ruleLabel } from '../rules';
 

@@ -1,5 +1,5 @@
-import type { Finding } from '@internal/plugin-bluegreen-common';
-import { ANNOTATION_ISTIO_HOSTS } from '@internal/plugin-bluegreen-common';
+import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
+import { ANNOTATION_ISTIO_HOSTS } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
 import { qualifiedName } from '../mesh';
 import { finding } from './finding';

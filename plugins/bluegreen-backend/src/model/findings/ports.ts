@@ -1,5 +1,5 @@
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import type { Finding } from '@internal/plugin-bluegreen-common';
+import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
 import { qualifiedName } from '../mesh';
 import { declaredProtocol } from '../ports';

@@ -1,4 +1,4 @@
-import type { Finding } from '@internal/plugin-bluegreen-common';
+import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
 import { MESH } from '../istio';
 import { formatLabels } from '../labels';

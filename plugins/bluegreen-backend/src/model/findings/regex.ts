@@ -1,4 +1,4 @@
-import type { Finding, StringMatch } from '@internal/plugin-bluegreen-common';
+import type { Finding, StringMatch } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
 import { regexProblem } from '../regex';
 import { MatchBlock } from '../rules';

@@ -1,5 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import { ClusterBlueGreenState } from '@internal/plugin-bluegreen-common';
+import { ClusterBlueGreenState } from '@bluegreen-istio/plugin-bluegreen-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';

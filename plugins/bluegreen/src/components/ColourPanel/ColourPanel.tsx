@@ -1,4 +1,4 @@
-import { Colour } from '@internal/plugin-bluegreen-common';
+import { Colour } from '@bluegreen-istio/plugin-bluegreen-common';
 import Chip from '@material-ui/core/Chip';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';

@@ -3,7 +3,7 @@ import {
   Cutover,
   CutoverStatus,
   OPEN_CUTOVER_STATUSES,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import FormControl from '@material-ui/core/FormControl';
 import Grid from '@material-ui/core/Grid';

@@ -7,7 +7,7 @@ import {
 } from '@backstage/test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { Cutover } from '@internal/plugin-bluegreen-common';
+import { Cutover } from '@bluegreen-istio/plugin-bluegreen-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { BlueGreenApi, bluegreenApiRef } from '../../api';

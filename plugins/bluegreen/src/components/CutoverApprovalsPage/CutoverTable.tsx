@@ -1,5 +1,5 @@
 import { Link, Progress } from '@backstage/core-components';
-import { Cutover } from '@internal/plugin-bluegreen-common';
+import { Cutover } from '@bluegreen-istio/plugin-bluegreen-common';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { ErrorLike, toError } from '@backstage/errors';
-import { Cutover } from '@internal/plugin-bluegreen-common';
+import { Cutover } from '@bluegreen-istio/plugin-bluegreen-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ListCutoversQuery, bluegreenApiRef } from '../../api';
 

@@ -1,4 +1,4 @@
-import { BlueGreenStateResponse } from '@internal/plugin-bluegreen-common';
+import { BlueGreenStateResponse } from '@bluegreen-istio/plugin-bluegreen-common';
 import Grid from '@material-ui/core/Grid';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { EntityCutovers } from '../../hooks/useEntityCutovers';

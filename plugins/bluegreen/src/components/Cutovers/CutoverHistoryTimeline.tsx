@@ -1,7 +1,7 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ErrorLike, toError } from '@backstage/errors';
-import { Cutover, CutoverEvent } from '@internal/plugin-bluegreen-common';
+import { Cutover, CutoverEvent } from '@bluegreen-istio/plugin-bluegreen-common';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';

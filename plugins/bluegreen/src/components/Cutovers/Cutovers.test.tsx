@@ -3,7 +3,7 @@ import {
   Cutover,
   CutoverOutcome,
   CutoverPreview,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import { fillField } from '../../__testUtils__/fillField';
 import userEvent, { UserEvent } from '@testing-library/user-event';

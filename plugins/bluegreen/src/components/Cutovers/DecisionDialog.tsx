@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { Cutover } from '@internal/plugin-bluegreen-common';
+import { Cutover } from '@bluegreen-istio/plugin-bluegreen-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';

@@ -1,4 +1,4 @@
-import { ObjectChange } from '@internal/plugin-bluegreen-common';
+import { ObjectChange } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 

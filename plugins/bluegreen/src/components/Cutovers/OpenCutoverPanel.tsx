@@ -2,7 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import {
   Cutover,
   OPEN_CUTOVER_STATUSES,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';

@@ -1,4 +1,4 @@
-import { PreflightCheck } from '@internal/plugin-bluegreen-common';
+import { PreflightCheck } from '@bluegreen-istio/plugin-bluegreen-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemIcon from '@material-ui/core/ListItemIcon';

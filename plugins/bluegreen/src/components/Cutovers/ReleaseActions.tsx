@@ -6,7 +6,7 @@ import {
   CutoverAction,
   CutoverPreview,
   bluegreenCutoverRequestPermission,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';

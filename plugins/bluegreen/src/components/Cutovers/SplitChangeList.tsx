@@ -1,4 +1,4 @@
-import { SplitChange } from '@internal/plugin-bluegreen-common';
+import { SplitChange } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { SplitBar } from '../TrafficSplit';

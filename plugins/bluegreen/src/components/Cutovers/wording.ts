@@ -10,7 +10,7 @@ import {
   CutoverStatus,
   PreflightCheck,
   PreflightCheckId,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 /** The tab's path under the entity page, as the plugin registers it. */
 export const TAB_PATH = 'bluegreen';

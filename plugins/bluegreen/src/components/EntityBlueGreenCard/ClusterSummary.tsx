@@ -1,4 +1,4 @@
-import { ClusterBlueGreenState } from '@internal/plugin-bluegreen-common';
+import { ClusterBlueGreenState } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';

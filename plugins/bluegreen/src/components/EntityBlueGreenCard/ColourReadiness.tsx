@@ -1,4 +1,4 @@
-import { Colour } from '@internal/plugin-bluegreen-common';
+import { Colour } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ReadinessStatus } from '../ColourPanel';

@@ -1,4 +1,4 @@
-import { BlueGreenStateResponse } from '@internal/plugin-bluegreen-common';
+import { BlueGreenStateResponse } from '@bluegreen-istio/plugin-bluegreen-common';
 import { screen } from '@testing-library/react';
 import {
   myappEntity,

@@ -9,7 +9,7 @@ import {
 import {
   ANNOTATION_ISTIO_HOSTS,
   BlueGreenStateResponse,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import Divider from '@material-ui/core/Divider';
 import Typography from '@material-ui/core/Typography';
 import { Fragment } from 'react';

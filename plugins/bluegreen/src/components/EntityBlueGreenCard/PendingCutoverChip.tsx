@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   Cutover,
   OPEN_CUTOVER_STATUSES,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import Chip from '@material-ui/core/Chip';
 import { useCallback, useEffect, useState } from 'react';
 import { bluegreenApiRef } from '../../api';

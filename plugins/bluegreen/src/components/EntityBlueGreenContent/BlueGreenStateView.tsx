@@ -4,7 +4,7 @@ import {
   ANNOTATION_ISTIO_HOSTS,
   BlueGreenStateResponse,
   parseAnnotationList,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { Entity } from '@backstage/catalog-model';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';

@@ -2,7 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   BlueGreenStateResponse,
   ClusterBlueGreenState,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import { fillField } from '../../__testUtils__/fillField';
 import userEvent, { UserEvent } from '@testing-library/user-event';

@@ -1,5 +1,5 @@
 import { StatusOK } from '@backstage/core-components';
-import { Finding } from '@internal/plugin-bluegreen-common';
+import { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';

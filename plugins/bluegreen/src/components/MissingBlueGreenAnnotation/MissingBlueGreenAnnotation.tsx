@@ -3,7 +3,7 @@ import {
   ANNOTATION_CLUSTER,
   ANNOTATION_ISTIO_HOSTS,
   ANNOTATION_KUBERNETES_NAMESPACE,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 
 const EXAMPLE = `metadata:

@@ -1,4 +1,4 @@
-import { RouteRule } from '@internal/plugin-bluegreen-common';
+import { RouteRule } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { RULE_KINDS } from './describeMatch';

@@ -1,4 +1,4 @@
-import { RouteRule } from '@internal/plugin-bluegreen-common';
+import { RouteRule } from '@bluegreen-istio/plugin-bluegreen-common';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';

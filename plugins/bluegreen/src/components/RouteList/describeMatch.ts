@@ -4,7 +4,7 @@ import {
   RouteRule,
   RuleClassification,
   StringMatch,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 function describeStringMatch(match: StringMatch): string {
   if (match.exact !== undefined) {

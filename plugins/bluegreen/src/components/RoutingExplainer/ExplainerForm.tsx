@@ -1,4 +1,4 @@
-import { ExplainRequest } from '@internal/plugin-bluegreen-common';
+import { ExplainRequest } from '@bluegreen-istio/plugin-bluegreen-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';

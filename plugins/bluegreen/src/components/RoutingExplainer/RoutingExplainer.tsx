@@ -1,6 +1,6 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { ClusterBlueGreenState } from '@internal/plugin-bluegreen-common';
+import { ClusterBlueGreenState } from '@bluegreen-istio/plugin-bluegreen-common';
 import Divider from '@material-ui/core/Divider';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';

@@ -1,7 +1,7 @@
 import {
   ClusterBlueGreenState,
   RouteRule,
-} from '@internal/plugin-bluegreen-common';
+} from '@bluegreen-istio/plugin-bluegreen-common';
 
 function unique(values: string[]): string[] {
   return [...new Set(values.filter(Boolean))];

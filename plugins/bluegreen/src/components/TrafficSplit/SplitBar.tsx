@@ -1,4 +1,4 @@
-import { SplitShare } from '@internal/plugin-bluegreen-common';
+import { SplitShare } from '@bluegreen-istio/plugin-bluegreen-common';
 import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 import { useColourPalette } from '../colours';

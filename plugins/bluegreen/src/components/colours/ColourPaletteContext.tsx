@@ -1,4 +1,4 @@
-import { BlueGreenStateResponse } from '@internal/plugin-bluegreen-common';
+import { BlueGreenStateResponse } from '@bluegreen-istio/plugin-bluegreen-common';
 import { createContext, ReactNode, useContext, useMemo } from 'react';
 import { ColourPalette, createColourPalette } from './colourPalette';
 
