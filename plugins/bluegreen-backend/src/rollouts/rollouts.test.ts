@@ -17,8 +17,12 @@ import {
   startBlueGreenBackend,
 } from '../cutovers/__testUtils__/testBackend';
 import { virtualServices } from '../cutovers/__testUtils__/virtualServices';
-import { startPrometheus, TestPrometheus } from './__testUtils__/prometheus';
-import { TrafficSimulator } from './__testUtils__/trafficSimulator';
+import {
+  startPrometheus,
+  startTrafficSimulator,
+  TestPrometheus,
+  TrafficSimulator,
+} from '@internal/traffic-simulator';
 
 jest.setTimeout(30_000);
 
@@ -108,15 +112,12 @@ async function rollOut(
 
 beforeAll(async () => {
   kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
-  traffic = await TrafficSimulator.start({
-    kube,
-    namespace: 'progressive',
-    virtualService: 'progressive-app',
-    service: 'progressive-app',
-    requestsPerTick: 20,
+  traffic = await startTrafficSimulator({
+    kubernetes: { url: kube.url, token: kube.token },
+    requestsPerSecond: 100,
     tickMs: 200,
   });
-  prometheus = await startPrometheus([traffic.target]);
+  prometheus = await startPrometheus({ targets: [traffic.target] });
   const scheduler = testScheduler();
   backend = await startBlueGreenBackend(kube, {
     features: [scheduler.factory],
@@ -222,7 +223,9 @@ describe('progressive rollouts against a real Prometheus', () => {
     expect(held(history[0])).toBeGreaterThanOrEqual(INTERVAL * 1000);
     expect(held(history[1])).toBeGreaterThanOrEqual(INTERVAL * 1000);
     // The traffic followed: at 100% green the simulator sends blue nothing.
-    expect(traffic.weights).toEqual({ blue: 0, green: 100 });
+    expect(
+      traffic.services().find(s => s.service === 'progressive-app')?.shares,
+    ).toEqual({ blue: 0, green: 100 });
   });
 
   it('errors on green at the second step roll back within one interval, to exactly the snapshot', async () => {
@@ -232,7 +235,7 @@ describe('progressive rollouts against a real Prometheus', () => {
     });
     const second = await until(started.id, c => c.rollout?.current === 1);
     expect(weights(await vs())).toEqual({ blue: 0, green: 100 });
-    traffic.setColour('green', { errorRate: 0.5 });
+    traffic.setBehaviour('progressive', 'green', { errorRate: 0.5 });
 
     const done = await until(started.id, ended);
     expect(done.status).toBe('rolled-back');
@@ -255,7 +258,7 @@ describe('progressive rollouts against a real Prometheus', () => {
   });
 
   it('without traffic waits out the no-data policy, then fails and rolls back', async () => {
-    traffic.stopTraffic();
+    traffic.setRequestsPerSecond(0);
     const started = await rollOut({
       steps: [50, 100],
       intervalSeconds: INTERVAL,
