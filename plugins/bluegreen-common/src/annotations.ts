@@ -15,3 +15,24 @@ export function parseAnnotationList(value: string | undefined): string[] {
     .map(s => s.trim())
     .filter(Boolean);
 }
+
+/*
+ * Optional per-entity defaults of a progressive rollout, over the configured ones
+ * (bluegreen.rollouts) and under what a request names.
+ */
+/** The new colour's percent at each step, comma-separated, increasing, ending at 100: `10,30,50,100`. */
+export const ANNOTATION_ROLLOUT_STEPS = 'bluegreen/rollout-steps';
+/** How long each step is watched before its gates are evaluated: `90s`, `2m` or seconds (`90`). */
+export const ANNOTATION_ROLLOUT_INTERVAL = 'bluegreen/rollout-interval';
+/** `auto` (advance when the gates pass) or `manual` (then wait for a promote). */
+export const ANNOTATION_ROLLOUT_MODE = 'bluegreen/rollout-mode';
+/** Lowest success rate (non-5xx) of the new colour, in percent: `99.5`. */
+export const ANNOTATION_ROLLOUT_MIN_SUCCESS_RATE =
+  'bluegreen/rollout-min-success-rate';
+/** Highest p99 request duration of the new colour, in milliseconds: `300`. */
+export const ANNOTATION_ROLLOUT_MAX_P99_MS = 'bluegreen/rollout-max-p99-ms';
+/** Fewest requests the new colour must serve in an interval for its gates to count: `50`. */
+export const ANNOTATION_ROLLOUT_MIN_REQUESTS = 'bluegreen/rollout-min-requests';
+/** Intervals in a row without data that are waited out before the rollout fails: `2`. */
+export const ANNOTATION_ROLLOUT_NO_DATA_INTERVALS =
+  'bluegreen/rollout-no-data-intervals';
