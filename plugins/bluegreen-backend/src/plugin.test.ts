@@ -41,31 +41,38 @@ const entities = [
   component('myapp', {
     'bluegreen/istio-hosts': 'myapp.example.com',
     'backstage.io/kubernetes-namespace': 'myapp',
-    'bluegreen/cluster': 'demo',
+    'backstage.io/kubernetes-cluster': 'demo',
   }),
   component('progressive-app', {
     'bluegreen/istio-hosts': 'progressive.example.com',
     'backstage.io/kubernetes-namespace': 'progressive',
-    'bluegreen/cluster': 'demo',
+    'backstage.io/kubernetes-cluster': 'demo',
   }),
   component('checkout', {
     'bluegreen/istio-hosts': 'checkout',
     'backstage.io/kubernetes-namespace': 'payments',
-    'bluegreen/cluster': 'demo',
+    'backstage.io/kubernetes-cluster': 'demo',
   }),
   component('checkout-portal', {
     'bluegreen/istio-hosts': 'checkout, portal.shop.test',
     'backstage.io/kubernetes-namespace': 'payments',
-    'bluegreen/cluster': 'demo',
+    'backstage.io/kubernetes-cluster': 'demo',
   }),
   component('no-istio', {}),
+  // The plugin's former annotation, still read as an alias.
   component('elsewhere', {
     'bluegreen/istio-hosts': 'myapp.example.com',
     'bluegreen/cluster': 'staging',
   }),
   component('nowhere', {
     'bluegreen/istio-hosts': 'myapp.example.com',
-    'bluegreen/cluster': 'production',
+    'backstage.io/kubernetes-cluster': 'production',
+  }),
+  component('myapp-v1-workloads', {
+    'bluegreen/istio-hosts': 'myapp.example.com',
+    'backstage.io/kubernetes-namespace': 'myapp',
+    'backstage.io/kubernetes-cluster': 'demo',
+    'backstage.io/kubernetes-label-selector': 'app=myapp, version in (v1)',
   }),
 ];
 
@@ -624,7 +631,9 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
     });
   });
 
-  it('reads only the clusters that bluegreen/cluster names, and refuses one that is not configured', async () => {
+  it('reads only the clusters that backstage.io/kubernetes-cluster (or its alias bluegreen/cluster) names, and refuses one that is not configured', async () => {
+    const myapp = await state('component:default/myapp');
+    expect(myapp.clusters.map(c => c.cluster)).toEqual(['demo']);
     const elsewhere = await state('component:default/elsewhere');
     expect(elsewhere.clusters.map(c => c.cluster)).toEqual(['staging']);
 
@@ -634,6 +643,21 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('production');
     expect(res.body.error.message).toContain('demo, staging');
+    expect(res.body.error.message).toContain('backstage.io/kubernetes-cluster');
+  });
+
+  it('counts only the workloads backstage.io/kubernetes-label-selector matches', async () => {
+    const [all] = (await state('component:default/myapp')).clusters;
+    const [narrowed] = (await state('component:default/myapp-v1-workloads'))
+      .clusters;
+    const pods = (s: typeof all) =>
+      Object.fromEntries(s.colours.map(c => [c.name, c.totalPods]));
+    expect(pods(all).v1).toBeGreaterThan(0);
+    expect(pods(all).v2).toBeGreaterThan(0);
+    expect(pods(narrowed)).toEqual({ v1: pods(all).v1, v2: 0 });
+    expect(
+      narrowed.colours.find(c => c.name === 'v2')!.workloads,
+    ).toEqual([]);
   });
 });
 

@@ -1,7 +1,20 @@
 /** Required: the host(s) users reach the service by, comma-separated. */
 export const ANNOTATION_ISTIO_HOSTS = 'bluegreen/istio-hosts';
-/** Optional: which configured cluster(s) to read, comma-separated; default every cluster. */
+/**
+ * Optional, shared with the Kubernetes plugin: which configured cluster(s) to read,
+ * comma-separated; default every cluster.
+ */
+export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
+/**
+ * Deprecated alias of {@link ANNOTATION_KUBERNETES_CLUSTER}, read only when that one is absent.
+ */
 export const ANNOTATION_CLUSTER = 'bluegreen/cluster';
+/**
+ * Optional, shared with the Kubernetes plugin: a label selector that narrows the Deployments and
+ * pods counted in each colour, e.g. `app=myapp` when other workloads share the subset labels.
+ */
+export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
+  'backstage.io/kubernetes-label-selector';
 /** Optional: how many approvals a cutover needs; default 1. */
 export const ANNOTATION_APPROVALS = 'bluegreen/approvals';
 /** Optional, shared with the Kubernetes plugin: the namespace to look in; default all. */

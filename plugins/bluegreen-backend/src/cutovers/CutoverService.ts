@@ -323,7 +323,7 @@ export class CutoverService {
             cluster: source.cluster.name,
             hosts: target.hosts,
             namespace: target.namespace,
-            objects: await source.objectsIn(target.namespace, { fresh: true }),
+            objects: await target.objectsIn(source, { fresh: true }),
           });
         } catch (e) {
           checks.push({

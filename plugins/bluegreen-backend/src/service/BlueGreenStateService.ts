@@ -5,6 +5,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_CLUSTER,
   ANNOTATION_ISTIO_HOSTS,
+  ANNOTATION_KUBERNETES_CLUSTER,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
   ANNOTATION_KUBERNETES_NAMESPACE,
   BlueGreenStateResponse,
   ClusterBlueGreenState,
@@ -20,6 +22,7 @@ import {
 } from '../model';
 import { ClusterObjectSource } from './ClusterObjectSource';
 import { classifyClusterError } from './errors';
+import { narrowWorkloads, parseLabelSelector } from './labelSelector';
 
 /** What the state, explain and cutover endpoints need to know about an entity. */
 export interface BlueGreenTarget {
@@ -28,6 +31,14 @@ export interface BlueGreenTarget {
   namespace?: string;
   sources: ClusterObjectSource[];
   annotations: Record<string, string>;
+  /**
+   * The entity's objects in one cluster: its namespace, with only the workloads its
+   * `backstage.io/kubernetes-label-selector` matches.
+   */
+  objectsIn(
+    source: ClusterObjectSource,
+    options?: { fresh?: boolean },
+  ): Promise<ClusterObjects>;
 }
 
 /** How many computed cluster states are kept for reuse; the least recently computed go first. */
@@ -85,10 +96,11 @@ export class BlueGreenStateService {
         entityRef: target.entityRef,
         clusters: results.map(r => r.state),
       },
-      // Names the clusters too: a changed bluegreen/cluster annotation is a different answer.
+      // Names the clusters too: a changed cluster annotation is a different answer.
       version: live
         ? [
             target.namespace ?? '',
+            target.annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR] ?? '',
             ...target.hosts,
             ...results.map(r => `${r.state.cluster}=${r.version}`),
           ].join('|')
@@ -113,7 +125,7 @@ export class BlueGreenStateService {
     const clusters = await Promise.all(
       sources.map(async source => {
         try {
-          const objects = await source.objectsIn(target.namespace);
+          const objects = await target.objectsIn(source);
           return {
             cluster: source.cluster.name,
             ...explainRequest(request, objects, target.namespace),
@@ -145,6 +157,7 @@ export class BlueGreenStateService {
       target.entityRef,
       cluster,
       target.namespace ?? '',
+      target.annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR] ?? '',
       ...target.hosts,
     ].join('|');
     const version = source.liveVersion(target.namespace);
@@ -155,7 +168,7 @@ export class BlueGreenStateService {
 
     let objects: ClusterObjects;
     try {
-      objects = await source.objectsIn(target.namespace);
+      objects = await target.objectsIn(source);
     } catch (e) {
       const error = classifyClusterError(e, cluster);
       this.options.logger.warn(
@@ -206,7 +219,11 @@ export class BlueGreenStateService {
         `${ref} has no '${ANNOTATION_ISTIO_HOSTS}' annotation: add it to the entity's catalog-info.yaml with the host(s) users reach the service by, e.g. '${ANNOTATION_ISTIO_HOSTS}: myapp.example.com'`,
       );
     }
-    const wanted = parseAnnotationList(annotations[ANNOTATION_CLUSTER]);
+    const clusterAnnotation =
+      ANNOTATION_KUBERNETES_CLUSTER in annotations
+        ? ANNOTATION_KUBERNETES_CLUSTER
+        : ANNOTATION_CLUSTER;
+    const wanted = parseAnnotationList(annotations[clusterAnnotation]);
     const sources = wanted.length
       ? this.options.sources.filter(s => wanted.includes(s.cluster.name))
       : this.options.sources;
@@ -216,18 +233,27 @@ export class BlueGreenStateService {
         wanted.length
           ? `${ref} asks for cluster(s) ${wanted.join(
               ', ',
-            )} (annotation '${ANNOTATION_CLUSTER}') but the configured clusters are: ${
+            )} (annotation '${clusterAnnotation}') but the configured clusters are: ${
               known.join(', ') || 'none'
-            }`
+            }; clusters come from kubernetes.clusterLocatorMethods of type 'config' or 'localKubectlProxy'`
           : 'No clusters are configured: add them under kubernetes.clusterLocatorMethods in app-config.yaml',
       );
     }
+    const namespace = annotations[ANNOTATION_KUBERNETES_NAMESPACE] || undefined;
+    const selector = annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR]?.trim();
+    const matches = selector
+      ? parseLabelSelector(selector, ANNOTATION_KUBERNETES_LABEL_SELECTOR)
+      : undefined;
     return {
       entityRef: ref,
       hosts,
-      namespace: annotations[ANNOTATION_KUBERNETES_NAMESPACE] || undefined,
+      namespace,
       sources,
       annotations,
+      async objectsIn(source, options) {
+        const objects = await source.objectsIn(namespace, options);
+        return matches ? narrowWorkloads(objects, matches) : objects;
+      },
     };
   }
 

@@ -1,7 +1,7 @@
 import { CodeSnippet, EmptyState } from '@backstage/core-components';
 import {
-  ANNOTATION_CLUSTER,
   ANNOTATION_ISTIO_HOSTS,
+  ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_KUBERNETES_NAMESPACE,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
@@ -13,7 +13,7 @@ const EXAMPLE = `metadata:
     # optional: the namespace to look in (default: all)
     ${ANNOTATION_KUBERNETES_NAMESPACE}: myapp
     # optional: the configured cluster(s) to read (default: all)
-    ${ANNOTATION_CLUSTER}: production`;
+    ${ANNOTATION_KUBERNETES_CLUSTER}: production`;
 
 /** What to add to catalog-info.yaml so the entity gets a blue/green view. */
 export function MissingBlueGreenAnnotation() {
