@@ -18,6 +18,7 @@ import { kubeConfigFor, readClusterDetails } from './service/clusters';
 import { createRouter } from './service/router';
 import { DatabaseCutoverStore } from './store/DatabaseCutoverStore';
 import { PrometheusClient } from './rollouts/PrometheusClient';
+import { RolloutMetricsReader } from './rollouts/RolloutMetrics';
 import { RolloutEngine } from './rollouts/RolloutEngine';
 import {
   DEFAULT_INTERVAL_SECONDS,
@@ -163,23 +164,24 @@ export const bluegreenPlugin = createBackendPlugin({
           prometheusSettings?.getOptionalString('baseUrl');
         const prometheusClients = new Map<string, PrometheusClient>();
         const ROLLOUT_TASK = 'bluegreen-rollouts';
+        const prometheusFor = (cluster: string) => {
+          const url = prometheusUrls.get(cluster) ?? defaultPrometheusUrl;
+          if (!url) return undefined;
+          if (!prometheusClients.has(url)) {
+            prometheusClients.set(
+              url,
+              new PrometheusClient(url, prometheusTimeoutMs),
+            );
+          }
+          return prometheusClients.get(url);
+        };
         const rollouts = new RolloutEngine({
           store,
           cutovers,
           notifier,
           auditor,
           logger,
-          prometheusFor(cluster) {
-            const url = prometheusUrls.get(cluster) ?? defaultPrometheusUrl;
-            if (!url) return undefined;
-            if (!prometheusClients.has(url)) {
-              prometheusClients.set(
-                url,
-                new PrometheusClient(url, prometheusTimeoutMs),
-              );
-            }
-            return prometheusClients.get(url);
-          },
+          prometheusFor,
           async wake() {
             // A running tick (ConflictError) acts on the request itself or on the next run.
             await scheduler.triggerTask(ROLLOUT_TASK).catch(() => undefined);
@@ -224,6 +226,7 @@ export const bluegreenPlugin = createBackendPlugin({
               auditor,
               cutovers,
               rollouts,
+              metrics: new RolloutMetricsReader({ cutovers, prometheusFor }),
             }),
           }),
         );

@@ -486,6 +486,63 @@ export interface RolloutState {
 }
 
 /**
+ * What a chart of a rollout plots, per colour: requests per second, percent of 5xx responses, and
+ * the 99th percentile of request duration in milliseconds.
+ *
+ * @public
+ */
+export type RolloutMetricName = 'request-rate' | 'error-rate' | 'latency-p99';
+
+/**
+ * One sample of a {@link RolloutMetricSeries}.
+ *
+ * @public
+ */
+export interface RolloutMetricPoint {
+  /** Milliseconds since the epoch. */
+  time: number;
+  /** Null where Prometheus had no value (no traffic in the window, or no series yet). */
+  value: number | null;
+}
+
+/**
+ * One metric of one colour of one measured Service over the rollout.
+ *
+ * @public
+ */
+export interface RolloutMetricSeries {
+  metric: RolloutMetricName;
+  colour: string;
+  /** `cluster/namespace/service` measured, as in {@link RolloutMeasurement.service}. */
+  service: string;
+  /** The `destination_version` selected. */
+  version: string;
+  /** The exact PromQL of the range query. */
+  query: string;
+  /** One point per step from `start` to `end`; empty when `error` is set. */
+  points: RolloutMetricPoint[];
+  /** Why there are no points: Prometheus could not be read, or none is configured. */
+  error?: string;
+}
+
+/**
+ * Answer of `GET /cutovers/:id/metrics`: Prometheus range queries over a progressive rollout,
+ * from its first step to its end (or now), with the label selection its gates use.
+ *
+ * @public
+ */
+export interface RolloutMetrics {
+  cutoverId: string;
+  start: string;
+  end: string;
+  /** Seconds between points; grows with the rollout's length so the points stay bounded. */
+  stepSeconds: number;
+  /** The rate window of every query: the rollout's interval, or the step when longer. */
+  windowSeconds: number;
+  series: RolloutMetricSeries[];
+}
+
+/**
  * A page of cutovers, newest first. Pass `nextCursor` as `cursor` for the next page.
  *
  * @public

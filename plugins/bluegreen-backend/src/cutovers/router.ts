@@ -26,6 +26,10 @@ import { z } from 'zod';
 import { entityRefSchema, parse } from '../service/validation';
 import { CutoverService } from './CutoverService';
 import { RolloutEngine } from '../rollouts/RolloutEngine';
+import {
+  DEFAULT_MAX_POINTS,
+  RolloutMetricsReader,
+} from '../rollouts/RolloutMetrics';
 
 const STATUSES = CUTOVER_STATUSES as [CutoverStatus, ...CutoverStatus[]];
 
@@ -212,6 +216,17 @@ const listQuerySchema = z
   })
   .strict();
 
+const metricsQuerySchema = z
+  .object({
+    maxPoints: z.coerce
+      .number({ invalid_type_error: 'maxPoints is a number' })
+      .int('maxPoints is a whole number')
+      .min(2, 'maxPoints is at least 2')
+      .max(2000, 'maxPoints is at most 2000')
+      .default(DEFAULT_MAX_POINTS),
+  })
+  .strict();
+
 const historyQuerySchema = z
   .object({ entityRef: entityRefSchema, ...pageSchema })
   .strict();
@@ -222,6 +237,7 @@ export interface CutoverRouterOptions {
   auditor: AuditorService;
   cutovers: CutoverService;
   rollouts: RolloutEngine;
+  metrics: RolloutMetricsReader;
 }
 
 function summary(cutover: Cutover): JsonObject {
@@ -238,7 +254,8 @@ function summary(cutover: Cutover): JsonObject {
 export function createCutoverRouter(
   options: CutoverRouterOptions,
 ): express.Router {
-  const { httpAuth, permissions, auditor, cutovers, rollouts } = options;
+  const { httpAuth, permissions, auditor, cutovers, rollouts, metrics } =
+    options;
   const router = Router();
 
   // A route asks for the caller several times (its own ref, then each permission check): the
@@ -404,6 +421,19 @@ export function createCutoverRouter(
       'read the cutovers of',
     );
     res.json(cutover);
+  });
+
+  router.get('/cutovers/:id/metrics', async (req, res) => {
+    const { id } = parse(idSchema, req.params);
+    const { maxPoints } = parse(metricsQuerySchema, req.query);
+    const cutover = await cutovers.get(id);
+    await authorize(
+      req,
+      bluegreenStateReadPermission,
+      cutover.entityRef,
+      'read the cutovers of',
+    );
+    res.json(await metrics.read(cutover, { maxPoints }));
   });
 
   /** Commands on an existing cutover: each authorized on its entity and audited. */

@@ -174,3 +174,37 @@ describe('gates against a real Prometheus', () => {
     });
   });
 });
+
+describe('range queries against a real Prometheus', () => {
+  it('answers a matrix with one value per step over the range', async () => {
+    const end = new Date();
+    const start = new Date(end.getTime() - 4000);
+    const answer = await new PrometheusClient(url, 2000).queryRange(
+      `sum(rate(istio_requests_total{${labels('green', '200')}}[3s]))`,
+      { start, end, stepSeconds: 1 },
+    );
+    expect(answer).toMatchObject({ ok: true, resultType: 'matrix' });
+    const [series] = (answer as { result: Array<{ values: unknown[][] }> })
+      .result;
+    expect(series.values.length).toBeGreaterThanOrEqual(4);
+    for (const [time, value] of series.values) {
+      expect(Number(time) * 1000).toBeGreaterThanOrEqual(start.getTime() - 1);
+      expect(Number(time) * 1000).toBeLessThanOrEqual(end.getTime() + 1);
+      // 20 requests per one-second scrape.
+      expect(Number(value)).toBeGreaterThan(10);
+    }
+  });
+
+  it('answers a refused range query with what Prometheus said', async () => {
+    const now = new Date();
+    const answer = await new PrometheusClient(url, 2000).queryRange('up', {
+      start: now,
+      end: new Date(now.getTime() - 1000),
+      stepSeconds: 1,
+    });
+    expect(answer).toEqual({
+      ok: false,
+      message: expect.stringMatching(/HTTP 400: bad_data: .*end timestamp/),
+    });
+  });
+});

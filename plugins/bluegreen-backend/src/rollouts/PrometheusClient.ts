@@ -1,12 +1,13 @@
 import { QueryAnswer } from './gates';
 
 /**
- * Instant queries against Prometheus' HTTP API (`POST /api/v1/query`, form-encoded). Never
- * throws: an unreachable server, a timeout, an HTTP error or `status: error` is an answer with
- * `ok: false` and the reason, which the gates treat as missing data.
+ * Queries against Prometheus' HTTP API (`POST /api/v1/query` and `/api/v1/query_range`,
+ * form-encoded). Never throws: an unreachable server, a timeout, an HTTP error or
+ * `status: error` is an answer with `ok: false` and the reason, which the gates treat as missing
+ * data and the rollout charts show beside them.
  */
 export class PrometheusClient {
-  /** Queries sent since the process started, for the benchmark and the logs. */
+  /** Instant queries sent since the process started (the gates'), for the benchmark and the logs. */
   queries = 0;
 
   constructor(
@@ -16,13 +17,32 @@ export class PrometheusClient {
 
   async query(promql: string, at: Date): Promise<QueryAnswer> {
     this.queries += 1;
-    const body = new URLSearchParams({
+    return this.post('query', { query: promql, time: unixSeconds(at) });
+  }
+
+  /** A matrix of the expression evaluated every `stepSeconds` from `start` to `end`. */
+  async queryRange(
+    promql: string,
+    range: { start: Date; end: Date; stepSeconds: number },
+  ): Promise<QueryAnswer> {
+    return this.post('query_range', {
       query: promql,
-      time: (at.getTime() / 1000).toFixed(3),
+      start: unixSeconds(range.start),
+      end: unixSeconds(range.end),
+      step: `${range.stepSeconds}s`,
+    });
+  }
+
+  private async post(
+    endpoint: 'query' | 'query_range',
+    params: Record<string, string>,
+  ): Promise<QueryAnswer> {
+    const body = new URLSearchParams({
+      ...params,
       // Prometheus stops evaluating by itself too, instead of working on for an answer no one reads.
       timeout: `${Math.max(1, Math.floor(this.timeoutMs / 1000))}s`,
     });
-    const url = `${this.baseUrl.replace(/\/+$/, '')}/api/v1/query`;
+    const url = `${this.baseUrl.replace(/\/+$/, '')}/api/v1/${endpoint}`;
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -69,4 +89,8 @@ export class PrometheusClient {
       };
     }
   }
+}
+
+function unixSeconds(at: Date): string {
+  return (at.getTime() / 1000).toFixed(3);
 }

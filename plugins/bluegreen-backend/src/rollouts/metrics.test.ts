@@ -1,0 +1,379 @@
+/*
+ * GET /cutovers/:id/metrics against a backend as Backstage runs it, the Kubernetes API test
+ * server as the cluster and a real Prometheus scraping the traffic simulator, whose requests
+ * follow the live VirtualService weights: the charts' series must show the traffic moving.
+ * progressive-app of the demo scenario starts at blue 70 / green 30; each test rolls out green.
+ */
+import type { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type {
+  Cutover,
+  RolloutMetricName,
+  RolloutMetrics,
+  RolloutMetricSeries,
+} from '@bluegreen-istio/plugin-bluegreen-common';
+import {
+  KubeTestServer,
+  SCENARIOS_DIR,
+  startKubeTestServer,
+} from '@internal/kube-test-server';
+import {
+  TestBackend,
+  startBlueGreenBackend,
+} from '../cutovers/__testUtils__/testBackend';
+import { virtualServices } from '../cutovers/__testUtils__/virtualServices';
+import { startPrometheus, TestPrometheus } from './__testUtils__/prometheus';
+import { TrafficSimulator } from './__testUtils__/trafficSimulator';
+import { metricsRange, seriesPoints } from './RolloutMetrics';
+
+jest.setTimeout(40_000);
+
+const ENTITY = 'component:default/progressive-app';
+const INTERVAL = 3;
+const SELECTOR = (version: string) =>
+  `{reporter="destination",destination_service_namespace="progressive",destination_service_name="progressive-app",destination_version="${version}"}`;
+
+let kube: KubeTestServer;
+let traffic: TrafficSimulator;
+let prometheus: TestPrometheus;
+let backend: TestBackend;
+let ticker: NodeJS.Timeout;
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** The plugin's rollout task, run every 250 ms by the test in place of the scheduler. */
+function testScheduler() {
+  const tasks = new Map<string, SchedulerServiceTaskFunction>();
+  let running = false;
+  const run = async () => {
+    const task = tasks.get('bluegreen-rollouts');
+    if (!task || running) return;
+    running = true;
+    try {
+      await task(new AbortController().signal);
+    } finally {
+      running = false;
+    }
+  };
+  const service = mockServices.scheduler.mock({
+    scheduleTask: async task => {
+      tasks.set(task.id, task.fn);
+    },
+    triggerTask: run,
+  });
+  return { factory: service.factory, run };
+}
+
+/** Everyone may do everything, except that mallory may not read blue/green state. */
+function onlyMalloryMayNotRead() {
+  return mockServices.permissions.mock({
+    authorize: async (requests, options) =>
+      requests.map(request => ({
+        result:
+          request.permission.name === 'bluegreen.state.read' &&
+          (options?.credentials.principal as { userEntityRef?: string })
+            .userEntityRef === 'user:default/mallory'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })),
+  }).factory;
+}
+
+async function until(
+  id: string,
+  done: (cutover: Cutover) => boolean,
+): Promise<Cutover> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const cutover: Cutover = (await backend.as('alice').get(`/cutovers/${id}`))
+      .body;
+    if (done(cutover) || Date.now() > deadline) return cutover;
+    await sleep(100);
+  }
+}
+
+const ended = (c: Cutover) => c.status !== 'progressing';
+
+/** Requested by alice, approved by bob: the approval applies the first step. */
+async function rollOut(): Promise<Cutover> {
+  const requested = await backend.requestCutover('alice', {
+    entityRef: ENTITY,
+    action: {
+      action: 'progressive',
+      colour: 'green',
+      steps: [50, 100],
+      intervalSeconds: INTERVAL,
+    },
+    reason: 'green 1.1.0',
+  });
+  const approved = await backend
+    .as('bob')
+    .post(`/cutovers/${requested.id}/approve`);
+  expect(approved.body).toMatchObject({ status: 'progressing' });
+  return approved.body;
+}
+
+async function metricsOf(id: string, query = ''): Promise<RolloutMetrics> {
+  const res = await backend.as('vera').get(`/cutovers/${id}/metrics${query}`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+function seriesOf(
+  metrics: RolloutMetrics,
+  metric: RolloutMetricName,
+  colour: string,
+): RolloutMetricSeries {
+  const found = metrics.series.filter(
+    s => s.metric === metric && s.colour === colour,
+  );
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+const values = (series: RolloutMetricSeries) =>
+  series.points.map(p => p.value).filter((v): v is number => v !== null);
+
+beforeAll(async () => {
+  kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
+  traffic = await TrafficSimulator.start({
+    kube,
+    namespace: 'progressive',
+    virtualService: 'progressive-app',
+    service: 'progressive-app',
+    requestsPerTick: 20,
+    tickMs: 200,
+  });
+  prometheus = await startPrometheus([traffic.target]);
+  const scheduler = testScheduler();
+  backend = await startBlueGreenBackend(kube, {
+    features: [scheduler.factory, onlyMalloryMayNotRead()],
+    bluegreen: {
+      rollouts: { minIntervalSeconds: 1 },
+      prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
+    },
+  });
+  ticker = setInterval(() => void scheduler.run(), 250);
+  // Enough scrapes for a rate over one interval before the first rollout.
+  await sleep((INTERVAL + 1) * 1000);
+});
+
+afterAll(async () => {
+  clearInterval(ticker);
+  await backend?.stop();
+  await prometheus?.stop();
+  await traffic?.close();
+  await kube?.close();
+});
+
+beforeEach(async () => {
+  traffic.reset();
+  await virtualServices(kube).patch('progressive', 'progressive-app', [
+    {
+      op: 'replace',
+      path: '/spec/http/0/route',
+      value: [
+        {
+          destination: { host: 'progressive-app', subset: 'blue' },
+          weight: 70,
+        },
+        {
+          destination: { host: 'progressive-app', subset: 'green' },
+          weight: 30,
+        },
+      ],
+    },
+  ]);
+});
+
+describe('the series behind the rollout charts', () => {
+  it('cover a finished rollout from its first step to its end, per colour, on the gates’ selector', async () => {
+    const started = await rollOut();
+    const done = await until(started.id, ended);
+    expect(done.status).toBe('applied');
+
+    const metrics = await metricsOf(done.id);
+    expect(metrics).toMatchObject({
+      cutoverId: done.id,
+      end: done.updatedAt,
+      stepSeconds: 1,
+      windowSeconds: INTERVAL,
+    });
+    expect(Date.parse(metrics.start)).toBeLessThanOrEqual(
+      Date.parse(done.rollout!.history[0].appliedAt),
+    );
+    expect(
+      metrics.series.map(s => [s.colour, s.metric, s.service, s.version]),
+    ).toEqual(
+      ['blue', 'green'].flatMap(colour =>
+        ['request-rate', 'error-rate', 'latency-p99'].map(metric => [
+          colour,
+          metric,
+          'demo/progressive/progressive-app',
+          colour,
+        ]),
+      ),
+    );
+    for (const series of metrics.series) {
+      expect(series.error).toBeUndefined();
+      expect(series.query).toContain(SELECTOR(series.colour));
+      expect(series.query).toContain(`[${INTERVAL}s]`);
+      expect(series.points.length).toBeGreaterThanOrEqual(2 * INTERVAL);
+      for (const point of series.points) {
+        expect(point.time).toBeGreaterThanOrEqual(Date.parse(metrics.start));
+        expect(point.time).toBeLessThanOrEqual(Date.parse(metrics.end));
+      }
+    }
+
+    // 20 requests every 200 ms: 100 a second, all of them on green by the end.
+    console.log(
+      JSON.stringify(
+        metrics.series.map(s => [
+          s.colour,
+          s.metric,
+          s.query,
+          s.points.map(p => p.value),
+        ]),
+      ),
+    );
+    const greenRate = values(seriesOf(metrics, 'request-rate', 'green'));
+    const blueRate = values(seriesOf(metrics, 'request-rate', 'blue'));
+    expect(greenRate[greenRate.length - 1]).toBeGreaterThan(80);
+    expect(blueRate[blueRate.length - 1]).toBe(0);
+    // At 50/50 blue still served half.
+    expect(Math.max(...blueRate)).toBeGreaterThan(40);
+    const greenErrors = values(seriesOf(metrics, 'error-rate', 'green'));
+    expect(greenErrors.length).toBeGreaterThan(INTERVAL);
+    expect(greenErrors.every(v => v === 0)).toBe(true);
+    for (const p99 of values(seriesOf(metrics, 'latency-p99', 'green'))) {
+      // Every request takes 20 ms: inside Istio's 10–25 ms bucket.
+      expect(p99).toBeGreaterThan(10);
+      expect(p99).toBeLessThanOrEqual(25);
+    }
+  });
+
+  it('show the errors injected on green that rolled it back, up to the rollback', async () => {
+    const started = await rollOut();
+    await until(started.id, c => c.rollout?.current === 1);
+    traffic.setColour('green', { errorRate: 0.5 });
+    const done = await until(started.id, ended);
+    expect(done.status).toBe('rolled-back');
+
+    const metrics = await metricsOf(done.id);
+    expect(metrics.end).toBe(done.updatedAt);
+    const errorRate = values(seriesOf(metrics, 'error-rate', 'green'));
+    expect(errorRate[0]).toBe(0);
+    expect(Math.max(...errorRate)).toBeGreaterThan(30);
+    expect(Math.max(...values(seriesOf(metrics, 'error-rate', 'blue')))).toBe(
+      0,
+    );
+  });
+
+  it('of a running rollout end now, and bound their points by maxPoints', async () => {
+    const started = await rollOut();
+    await sleep(2000);
+    const before = Date.now();
+    const metrics = await metricsOf(started.id, '?maxPoints=3');
+    expect(Date.parse(metrics.end)).toBeGreaterThanOrEqual(before);
+    for (const series of metrics.series) {
+      expect(series.points.length).toBeLessThanOrEqual(3);
+      expect(series.points.length).toBeGreaterThanOrEqual(2);
+    }
+    await until(started.id, ended);
+  });
+
+  it('are refused for a cutover that is not a rollout, and for bad parameters', async () => {
+    const switched = await backend.requestCutover('alice', {
+      entityRef: 'component:default/myapp',
+      action: { action: 'switch', colour: 'v2' },
+      reason: 'not a rollout',
+    });
+    const notRollout = await backend
+      .as('alice')
+      .get(`/cutovers/${switched.id}/metrics`);
+    expect(notRollout.status).toBe(409);
+    expect(notRollout.body.error.message).toMatch(
+      /is requested and has no rollout steps to chart/,
+    );
+    await backend.as('alice').post(`/cutovers/${switched.id}/cancel`);
+
+    const tooFew = await backend
+      .as('alice')
+      .get(`/cutovers/${switched.id}/metrics?maxPoints=1`);
+    expect(tooFew.status).toBe(400);
+    expect(tooFew.body.error.message).toMatch(/maxPoints is at least 2/);
+    const unknown = await backend
+      .as('alice')
+      .get(`/cutovers/${switched.id}/metrics?since=1h`);
+    expect(unknown.status).toBe(400);
+  });
+
+  it('need the permission to read the entity’s cutovers', async () => {
+    const started = await rollOut();
+    const res = await backend
+      .as('mallory')
+      .get(`/cutovers/${started.id}/metrics`);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'You may not read the cutovers of component:default/progressive-app (permission bluegreen.state.read)',
+    );
+    await until(started.id, ended);
+  });
+
+  // Last: the rest of the file needs Prometheus.
+  it('say Prometheus could not be read when it is down, per series, with the query', async () => {
+    const started = await rollOut();
+    await prometheus.stop();
+    const metrics = await metricsOf(started.id);
+    expect(metrics.series).toHaveLength(6);
+    for (const series of metrics.series) {
+      expect(series).toMatchObject({
+        points: [],
+        query: expect.stringContaining(SELECTOR(series.colour)),
+        error: expect.stringMatching(
+          /^Prometheus could not be read: Prometheus at http:\/\/127\.0\.0\.1:\d+ could not be reached/,
+        ),
+      });
+    }
+    await until(started.id, ended);
+  });
+});
+
+describe('the range of the series', () => {
+  const rollout = (hours: number) => ({
+    intervalSeconds: 120,
+    history: [
+      {
+        index: 0,
+        weights: { green: 10, blue: 90 },
+        appliedAt: new Date(
+          Date.UTC(2026, 0, 1) - hours * 3_600_000,
+        ).toISOString(),
+        appliedBy: 'user:default/bob',
+        evaluations: [],
+        verdict: 'watching' as const,
+      },
+    ],
+  });
+
+  it.each([0.01, 1, 10, 24 * 7])(
+    'a rollout of %s hours gets at most 240 points, no gaps between its windows',
+    hours => {
+      const range = metricsRange(
+        rollout(hours),
+        new Date(Date.UTC(2026, 0, 1)),
+        240,
+      );
+      const points = seriesPoints(
+        { ok: true, resultType: 'matrix', result: [] },
+        range,
+      );
+      expect(points.length).toBeLessThanOrEqual(240);
+      // Not wastefully few either: the step is the smallest whole second that fits.
+      expect(points.length).toBeGreaterThanOrEqual(Math.min(120, hours * 3600));
+      expect(range.windowSeconds).toBeGreaterThanOrEqual(range.stepSeconds);
+      expect(points.every(p => p.value === null)).toBe(true);
+    },
+  );
+});
