@@ -15,7 +15,6 @@ import {
   CutoverPreview,
   CutoverRequestBody,
   PreflightCheck,
-  ProgressiveAction,
   describeCutoverAction,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import { computeClusterState } from '../model';
@@ -34,6 +33,7 @@ import {
 import { CutoverNotifier } from './CutoverNotifier';
 import {
   RolloutDefaults,
+  RolloutSettings,
   gateTargets,
   resolveSettings,
   sourceColour,
@@ -152,7 +152,7 @@ export class CutoverService {
     const now = Date.now();
     const created = await this.options.store.create({
       entityRef: preview.entityRef,
-      action: body.action,
+      action: preview.action,
       reason: body.reason ?? '',
       requestedBy: caller,
       approvalsRequired: preview.approvalsRequired,
@@ -363,6 +363,7 @@ export class CutoverService {
     let plan: CutoverPlan;
     let rollbackOf: string | undefined;
     let approvalsRequired = approvalsOf(target.annotations, entityRef);
+    let action = body.action as CutoverAction;
     if (body.action.action === 'rollback') {
       approvalsRequired = 0;
       const { last, undoneBy } = await this.rollbackTarget(entityRef);
@@ -391,7 +392,15 @@ export class CutoverService {
         plan = planRollback(last, inputs);
       }
     } else if (body.action.action === 'progressive') {
-      plan = this.planFirstStep(body.action, inputs);
+      // Resolved once, here: the preview shows, the approver approves and the engine runs the
+      // same settings, whatever the annotations or the configuration say later.
+      const settings = resolveSettings(
+        body.action,
+        this.options.rollouts,
+        target,
+      );
+      action = { action: 'progressive', ...settings };
+      plan = this.planFirstStep(settings, inputs);
     } else {
       plan = planSplit(body.action, inputs);
     }
@@ -423,7 +432,7 @@ export class CutoverService {
     return {
       preview: {
         entityRef,
-        action: body.action as CutoverAction,
+        action,
         plan,
         approvalsRequired,
         canRequest: failures(plan.checks).length === 0,
@@ -435,20 +444,19 @@ export class CutoverService {
 
   /** A progressive rollout is planned, checked and approved as the split of its first step. */
   private planFirstStep(
-    action: ProgressiveAction,
+    settings: RolloutSettings,
     inputs: ClusterInput[],
   ): CutoverPlan {
-    const settings = resolveSettings(action, this.options.rollouts);
-    const from = sourceColour(action.colour, inputs);
+    const from = sourceColour(settings.colour, inputs);
     if (!from) {
       throw new InputError(
-        `action.colour: no colour other than ${action.colour} receives traffic on the shared hosts, so there is nothing to roll out from; request a switch instead`,
+        `action.colour: no colour other than ${settings.colour} receives traffic on the shared hosts, so there is nothing to roll out from; request a switch instead`,
       );
     }
     return planSplit(
       {
         action: 'split',
-        weights: stepWeights(action.colour, from, settings.steps[0]),
+        weights: stepWeights(settings.colour, from, settings.steps[0]),
       },
       inputs,
     );

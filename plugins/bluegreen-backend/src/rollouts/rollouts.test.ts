@@ -6,7 +6,10 @@
  */
 import type { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import type { Cutover, RolloutStep } from '@bluegreen-istio/plugin-bluegreen-common';
+import type {
+  Cutover,
+  RolloutStep,
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   KubeTestServer,
   SCENARIOS_DIR,
@@ -14,6 +17,7 @@ import {
 } from '@internal/kube-test-server';
 import {
   TestBackend,
+  component,
   startBlueGreenBackend,
 } from '../cutovers/__testUtils__/testBackend';
 import { virtualServices } from '../cutovers/__testUtils__/virtualServices';
@@ -29,6 +33,22 @@ jest.setTimeout(30_000);
 const ENTITY = 'component:default/progressive-app';
 const INTERVAL = 3;
 const TASK = 'bluegreen-rollouts';
+
+/** progressive-app again, with its own rollout defaults; one with a typo in them. */
+const ANNOTATED = [
+  component('progressive-tuned', {
+    'bluegreen/istio-hosts': 'progressive.example.com',
+    'backstage.io/kubernetes-namespace': 'progressive',
+    'bluegreen/rollout-steps': '20,100',
+    'bluegreen/rollout-interval': '1m',
+    'bluegreen/rollout-max-p99-ms': '250',
+  }),
+  component('progressive-typo', {
+    'bluegreen/istio-hosts': 'progressive.example.com',
+    'backstage.io/kubernetes-namespace': 'progressive',
+    'bluegreen/rollout-min-success-rate': '99,5',
+  }),
+];
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -121,6 +141,7 @@ beforeAll(async () => {
   const scheduler = testScheduler();
   backend = await startBlueGreenBackend(kube, {
     features: [scheduler.factory],
+    entities: ANNOTATED,
     bluegreen: {
       // Short intervals keep the file quick; the API's minimum is lowered for it.
       rollouts: { minIntervalSeconds: 1 },
@@ -451,5 +472,62 @@ describe('progressive rollouts against a real Prometheus', () => {
       });
     }
     expect((await vs()).spec).toEqual(snapshot);
+  });
+});
+
+describe('rollout settings per entity', () => {
+  it('the preview answers the settings resolved from the request, the annotations and the configuration', async () => {
+    const res = await backend.as('alice').post('/cutovers/preview', {
+      entityRef: 'component:default/progressive-tuned',
+      action: { action: 'progressive', colour: 'green', mode: 'manual' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.action).toEqual({
+      action: 'progressive',
+      colour: 'green',
+      steps: [20, 100],
+      intervalSeconds: 60,
+      mode: 'manual',
+      gates: {
+        minSuccessRatePercent: 99,
+        maxLatencyP99Ms: 250,
+        minRequests: 10,
+        noDataIntervals: 2,
+      },
+    });
+    // The first step is the annotated one.
+    expect(res.body.plan.splits[0].after).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ colour: 'green', percent: 20 }),
+      ]),
+    );
+  });
+
+  it('a request stores the resolved settings: the approver approves what runs', async () => {
+    const requested = await backend.requestCutover('alice', {
+      entityRef: 'component:default/progressive-tuned',
+      action: { action: 'progressive', colour: 'green' },
+      reason: 'tuned',
+    });
+    try {
+      expect(requested.action).toMatchObject({
+        steps: [20, 100],
+        intervalSeconds: 60,
+        mode: 'auto',
+      });
+    } finally {
+      await backend.as('alice').post(`/cutovers/${requested.id}/cancel`);
+    }
+  });
+
+  it('a broken annotation is a 400 that names it and the fix', async () => {
+    const res = await backend.as('alice').post('/cutovers/preview', {
+      entityRef: 'component:default/progressive-typo',
+      action: { action: 'progressive', colour: 'green' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      `component:default/progressive-typo has annotation bluegreen/rollout-min-success-rate: '99,5', which is not a percent from 0 to 100: fix it in the entity's catalog-info.yaml (e.g. bluegreen/rollout-min-success-rate: "99.5") or remove it to use the configured default`,
+    );
   });
 });

@@ -1,10 +1,19 @@
 /*
- * A progressive rollout's settings resolved from the request and the configured defaults, and
- * what each step means for the routes and for Prometheus. Pure: nothing here does I/O.
+ * A progressive rollout's settings resolved from the request, the entity's annotations and the
+ * configured defaults, and what each step means for the routes and for Prometheus. Pure:
+ * nothing here does I/O.
  */
 import { InputError } from '@backstage/errors';
 import {
+  ANNOTATION_ROLLOUT_INTERVAL,
+  ANNOTATION_ROLLOUT_MAX_P99_MS,
+  ANNOTATION_ROLLOUT_MIN_REQUESTS,
+  ANNOTATION_ROLLOUT_MIN_SUCCESS_RATE,
+  ANNOTATION_ROLLOUT_MODE,
+  ANNOTATION_ROLLOUT_NO_DATA_INTERVALS,
+  ANNOTATION_ROLLOUT_STEPS,
   DEFAULT_ROLLOUT_STEPS,
+  parseAnnotationList,
   ProgressiveAction,
   RolloutGates,
   RolloutState,
@@ -29,35 +38,153 @@ export type RolloutSettings = Pick<
   'colour' | 'steps' | 'intervalSeconds' | 'mode' | 'gates'
 >;
 
-/** The request's settings over the defaults; an InputError names the field at fault. */
+/** Whole percents from 1, increasing, ending at 100. */
+function validSteps(steps: number[]): boolean {
+  return (
+    steps.length > 0 &&
+    steps.every(
+      (s, i) => Number.isInteger(s) && s >= 1 && (i === 0 || s > steps[i - 1]),
+    ) &&
+    steps[steps.length - 1] === 100
+  );
+}
+
+/** An entity's annotations, to read its own rollout defaults from. */
+export interface RolloutEntity {
+  entityRef: string;
+  annotations: Record<string, string>;
+}
+
+type EntityDefaults = Partial<
+  Pick<RolloutSettings, 'steps' | 'intervalSeconds' | 'mode'>
+> & { gates: RolloutGates };
+
+/**
+ * The rollout defaults an entity sets by annotation. A value that does not parse is an
+ * InputError naming the annotation, the value and the fix: a typo never silently falls back.
+ */
+export function annotationDefaults(entity: RolloutEntity): EntityDefaults {
+  const read = (
+    annotation: string,
+    what: string,
+    example: string,
+    parse: (value: string) => number | undefined,
+  ): number | undefined => {
+    const value = entity.annotations[annotation]?.trim();
+    if (value === undefined || value === '') return undefined;
+    const parsed = parse(value);
+    if (parsed === undefined) {
+      throw new InputError(
+        `${entity.entityRef} has annotation ${annotation}: '${value}', which is not ${what}: fix it in the entity's catalog-info.yaml (e.g. ${annotation}: "${example}") or remove it to use the configured default`,
+      );
+    }
+    return parsed;
+  };
+  const number = (min: number, max: number, whole: boolean) => (v: string) => {
+    const n = Number(v);
+    return Number.isFinite(n) &&
+      n >= min &&
+      n <= max &&
+      (!whole || Number.isInteger(n))
+      ? n
+      : undefined;
+  };
+
+  const defaults: EntityDefaults = { gates: {} };
+  const stepsValue = entity.annotations[ANNOTATION_ROLLOUT_STEPS];
+  if (stepsValue !== undefined && stepsValue.trim() !== '') {
+    const steps = parseAnnotationList(stepsValue).map(Number);
+    if (!validSteps(steps)) {
+      throw new InputError(
+        `${entity.entityRef} has annotation ${ANNOTATION_ROLLOUT_STEPS}: '${stepsValue}', which is not a comma-separated list of whole percents from 1, increasing, ending at 100: fix it in the entity's catalog-info.yaml (e.g. ${ANNOTATION_ROLLOUT_STEPS}: "10,30,50,100") or remove it to use the default steps`,
+      );
+    }
+    defaults.steps = steps;
+  }
+  defaults.intervalSeconds = read(
+    ANNOTATION_ROLLOUT_INTERVAL,
+    'a duration in whole seconds or minutes',
+    '90s',
+    v => {
+      const match = /^(\d+)\s*(s|m)?$/.exec(v);
+      if (!match) return undefined;
+      return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
+    },
+  );
+  const mode = entity.annotations[ANNOTATION_ROLLOUT_MODE]?.trim();
+  if (mode) {
+    if (mode !== 'auto' && mode !== 'manual') {
+      throw new InputError(
+        `${entity.entityRef} has annotation ${ANNOTATION_ROLLOUT_MODE}: '${mode}', which is neither auto nor manual: fix it in the entity's catalog-info.yaml (e.g. ${ANNOTATION_ROLLOUT_MODE}: manual) or remove it to use auto`,
+      );
+    }
+    defaults.mode = mode;
+  }
+  defaults.gates = Object.fromEntries(
+    Object.entries({
+      minSuccessRatePercent: read(
+        ANNOTATION_ROLLOUT_MIN_SUCCESS_RATE,
+        'a percent from 0 to 100',
+        '99.5',
+        number(0, 100, false),
+      ),
+      maxLatencyP99Ms: read(
+        ANNOTATION_ROLLOUT_MAX_P99_MS,
+        'a number of milliseconds above 0',
+        '300',
+        v => (Number(v) > 0 ? number(0, Infinity, false)(v) : undefined),
+      ),
+      minRequests: read(
+        ANNOTATION_ROLLOUT_MIN_REQUESTS,
+        'a whole number from 0',
+        '50',
+        number(0, Number.MAX_SAFE_INTEGER, true),
+      ),
+      noDataIntervals: read(
+        ANNOTATION_ROLLOUT_NO_DATA_INTERVALS,
+        'a whole number from 0 to 100',
+        '2',
+        number(0, 100, true),
+      ),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return defaults;
+}
+
+/**
+ * The settings of a rollout: what the request names, else what the entity's annotations say,
+ * else the configured defaults (which fall back to the built-in ones). An InputError names the
+ * field or annotation at fault.
+ */
 export function resolveSettings(
   action: ProgressiveAction,
   defaults: RolloutDefaults,
+  entity?: RolloutEntity,
 ): RolloutSettings {
-  const steps = action.steps ?? [...DEFAULT_ROLLOUT_STEPS];
-  if (
-    steps.length === 0 ||
-    steps.some((s, i) => !Number.isInteger(s) || s < 1 || s <= steps[i - 1]) ||
-    steps[steps.length - 1] !== 100
-  ) {
+  const own = entity ? annotationDefaults(entity) : { gates: {} };
+  const steps = action.steps ?? own.steps ?? [...DEFAULT_ROLLOUT_STEPS];
+  if (!validSteps(steps)) {
     throw new InputError(
       `action.steps: [${steps.join(
         ', ',
       )}] is not a list of whole percents from 1, increasing, ending at 100 (e.g. [10, 30, 50, 100])`,
     );
   }
-  const intervalSeconds = action.intervalSeconds ?? defaults.intervalSeconds;
+  const intervalSeconds =
+    action.intervalSeconds ?? own.intervalSeconds ?? defaults.intervalSeconds;
   if (intervalSeconds < defaults.minIntervalSeconds) {
     throw new InputError(
-      `action.intervalSeconds: ${intervalSeconds} is shorter than the shortest interval accepted, ${defaults.minIntervalSeconds} s`,
+      action.intervalSeconds !== undefined
+        ? `action.intervalSeconds: ${intervalSeconds} is shorter than the shortest interval accepted, ${defaults.minIntervalSeconds} s`
+        : `${entity?.entityRef} has annotation ${ANNOTATION_ROLLOUT_INTERVAL}: '${entity?.annotations[ANNOTATION_ROLLOUT_INTERVAL]}', shorter than the shortest interval accepted, ${defaults.minIntervalSeconds} s: fix it in the entity's catalog-info.yaml`,
     );
   }
   return {
     colour: action.colour,
     steps,
     intervalSeconds,
-    mode: action.mode ?? 'auto',
-    gates: { ...defaults.gates, ...action.gates },
+    mode: action.mode ?? own.mode ?? 'auto',
+    gates: { ...defaults.gates, ...own.gates, ...action.gates },
   };
 }
 

@@ -116,12 +116,16 @@ export async function startBlueGreenBackend(
     features?: Parameters<typeof startTestBackend>[0]['features'];
     /** More `bluegreen` configuration, e.g. `rollouts` and `prometheus`. */
     bluegreen?: Record<string, unknown>;
+    /** Catalog entities besides ENTITIES. */
+    entities?: Entity[];
   } = {},
 ): Promise<TestBackend> {
   const backend = await startTestBackend({
     features: [
       bluegreenPlugin,
-      catalogServiceMock.factory({ entities: ENTITIES }),
+      catalogServiceMock.factory({
+        entities: [...ENTITIES, ...(options.entities ?? [])],
+      }),
       mockServices.rootConfig.factory({
         data: {
           kubernetes: {

@@ -1,0 +1,156 @@
+import { DEFAULT_ROLLOUT_GATES } from '@bluegreen-istio/plugin-bluegreen-common';
+import { resolveSettings, RolloutDefaults } from './settings';
+
+const CONFIGURED: RolloutDefaults = {
+  intervalSeconds: 120,
+  minIntervalSeconds: 10,
+  gates: { ...DEFAULT_ROLLOUT_GATES, minRequests: 25 },
+};
+
+const entity = (annotations: Record<string, string>) => ({
+  entityRef: 'component:default/shop',
+  annotations,
+});
+
+describe('resolveSettings', () => {
+  it('takes the request over the annotations over the configuration over the built-in values', () => {
+    const annotated = entity({
+      'bluegreen/rollout-steps': '20, 60, 100',
+      'bluegreen/rollout-interval': '2m',
+      'bluegreen/rollout-mode': 'manual',
+      'bluegreen/rollout-min-success-rate': '99.5',
+      'bluegreen/rollout-max-p99-ms': '300',
+    });
+    expect(
+      resolveSettings(
+        { action: 'progressive', colour: 'green' },
+        CONFIGURED,
+        annotated,
+      ),
+    ).toEqual({
+      colour: 'green',
+      steps: [20, 60, 100],
+      intervalSeconds: 120,
+      mode: 'manual',
+      gates: {
+        minSuccessRatePercent: 99.5,
+        maxLatencyP99Ms: 300,
+        // Configured, as no annotation names it.
+        minRequests: 25,
+        // Built in, as neither names it.
+        noDataIntervals: 2,
+      },
+    });
+    expect(
+      resolveSettings(
+        {
+          action: 'progressive',
+          colour: 'green',
+          steps: [50, 100],
+          intervalSeconds: 30,
+          mode: 'auto',
+          gates: { maxLatencyP99Ms: 800, noDataIntervals: 0 },
+        },
+        CONFIGURED,
+        annotated,
+      ),
+    ).toEqual({
+      colour: 'green',
+      steps: [50, 100],
+      intervalSeconds: 30,
+      mode: 'auto',
+      gates: {
+        minSuccessRatePercent: 99.5,
+        maxLatencyP99Ms: 800,
+        minRequests: 25,
+        noDataIntervals: 0,
+      },
+    });
+  });
+
+  it.each([
+    ['bluegreen/rollout-interval', '90s', { intervalSeconds: 90 }],
+    ['bluegreen/rollout-interval', '45', { intervalSeconds: 45 }],
+    ['bluegreen/rollout-min-requests', '0', { gates: { minRequests: 0 } }],
+    [
+      'bluegreen/rollout-no-data-intervals',
+      '3',
+      { gates: { noDataIntervals: 3 } },
+    ],
+  ])('reads %s: %s', (annotation, value, expected) => {
+    expect(
+      resolveSettings(
+        { action: 'progressive', colour: 'green' },
+        CONFIGURED,
+        entity({ [annotation]: value }),
+      ),
+    ).toMatchObject(expected);
+  });
+
+  it.each([
+    ['bluegreen/rollout-steps', '10,50,30,100', '10,30,50,100'],
+    ['bluegreen/rollout-steps', '10,30,50', '10,30,50,100'],
+    ['bluegreen/rollout-interval', '1h', '90s'],
+    ['bluegreen/rollout-min-success-rate', '101', '99.5'],
+    ['bluegreen/rollout-min-success-rate', '99%', '99.5'],
+    ['bluegreen/rollout-max-p99-ms', '0', '300'],
+    ['bluegreen/rollout-min-requests', '2.5', '50'],
+    ['bluegreen/rollout-no-data-intervals', '-1', '2'],
+  ])(
+    'refuses %s: %s, naming the annotation and an example',
+    (annotation, value, example) => {
+      expect(() =>
+        resolveSettings(
+          { action: 'progressive', colour: 'green' },
+          CONFIGURED,
+          entity({ [annotation]: value }),
+        ),
+      ).toThrow(
+        `component:default/shop has annotation ${annotation}: '${value}'`,
+      );
+      expect(() =>
+        resolveSettings(
+          { action: 'progressive', colour: 'green' },
+          CONFIGURED,
+          entity({ [annotation]: value }),
+        ),
+      ).toThrow(
+        `fix it in the entity's catalog-info.yaml (e.g. ${annotation}: "${example}")`,
+      );
+    },
+  );
+
+  it('refuses a mode other than auto or manual', () => {
+    expect(() =>
+      resolveSettings(
+        { action: 'progressive', colour: 'green' },
+        CONFIGURED,
+        entity({ 'bluegreen/rollout-mode': 'fast' }),
+      ),
+    ).toThrow(
+      /bluegreen\/rollout-mode: 'fast', which is neither auto nor manual/,
+    );
+  });
+
+  it('refuses an annotated interval under the shortest accepted, naming the annotation', () => {
+    expect(() =>
+      resolveSettings(
+        { action: 'progressive', colour: 'green' },
+        CONFIGURED,
+        entity({ 'bluegreen/rollout-interval': '5s' }),
+      ),
+    ).toThrow(
+      "component:default/shop has annotation bluegreen/rollout-interval: '5s', shorter than the shortest interval accepted, 10 s",
+    );
+  });
+
+  it('refuses a broken annotation even where the request overrides it, so a typo never lies in wait', () => {
+    expect(() =>
+      resolveSettings(
+        { action: 'progressive', colour: 'green', steps: [50, 100] },
+        CONFIGURED,
+        entity({ 'bluegreen/rollout-steps': 'ten' }),
+      ),
+    ).toThrow(/bluegreen\/rollout-steps: 'ten'/);
+  });
+});
