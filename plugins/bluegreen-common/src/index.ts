@@ -8,4 +8,5 @@
 export * from './annotations';
 export * from './permissions';
 export type * from './types';
+export { MESH_GATEWAY } from './types';
 export * from './cutovers';

@@ -1,7 +1,26 @@
 /*
  * The public API of the blue/green plugin: the shapes the backend returns and the frontend renders.
  * Rule indexes are 0-based positions in the VirtualService's `http`, `tcp` or `tls` list.
+ *
+ * The backend owns every sentence about the configuration: it words findings, explanations, rule
+ * conditions and rule names (`label`, `HTTP rule 1`), and the frontend shows them as they come, so
+ * a rule reads the same in a finding, the route list and the explainer.
  */
+
+/**
+ * The gateway name Istio reserves for the sidecars of the mesh: rules bound to it apply to
+ * in-mesh callers.
+ *
+ * @public
+ */
+export const MESH_GATEWAY = 'mesh';
+
+/**
+ * Which list of a VirtualService a rule is in.
+ *
+ * @public
+ */
+export type RuleProtocol = 'http' | 'tcp' | 'tls';
 
 /**
  * Why a cluster could not be read.
@@ -152,6 +171,8 @@ export interface HostSplit {
   /** The VirtualService (`namespace/name`) and rule that decide the split. */
   virtualService: string;
   ruleIndex: number;
+  /** The deciding rule as every message names it, see {@link RouteRule.label}. */
+  ruleLabel: string;
 }
 
 /**
@@ -237,9 +258,14 @@ export interface RouteDestination {
 export interface RouteRule {
   /** `namespace/name` of the VirtualService. */
   virtualService: string;
-  protocol: 'http' | 'tcp' | 'tls';
+  protocol: RuleProtocol;
   /** 0-based position in the VirtualService's list for this protocol. */
   index: number;
+  /**
+   * How findings, explanations and the tab name the rule: its protocol and position counted
+   * from 1, e.g. `HTTP rule 1` for `spec.http[0]`.
+   */
+  label: string;
   name?: string;
   /** Empty when the rule matches every request. */
   matches: RouteMatch[];
@@ -253,10 +279,16 @@ export interface RouteRule {
   /** Every purpose the rule serves; `['other']` when none. */
   classifications: RuleClassification[];
   /**
-   * One line for humans, e.g.
-   * `host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway, or in-mesh callers labelled version=blue → httpd-server subset blue`.
+   * Each match block in words, in the order of {@link RouteRule.matches}, e.g.
+   * `host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway`; empty when the rule takes every
+   * request.
    */
-  description: string;
+  conditions: string[];
+  /**
+   * Where the rule sends what it matches, in words, e.g. `httpd-server subset blue`, or what it
+   * answers with instead (`redirect`).
+   */
+  sendsTo: string;
 }
 
 /**
@@ -342,17 +374,26 @@ export interface ClusterExplanation {
   cluster: string;
   /** `namespace/name` of the VirtualService that applies, or null when none does. */
   virtualService: string | null;
-  matchedRule: {
-    index: number;
-    protocol: 'http' | 'tcp' | 'tls';
-    reason: string;
-  } | null;
+  matchedRule: ExplainedRule | null;
   /** Why each rule before the matched one (or every rule, when none matched) did not match. */
-  skipped: { index: number; reason: string }[];
+  skipped: ExplainedRule[];
   destinations: ExplainedDestination[];
   error?: ClusterError;
   /** What happens when no rule decides, e.g. plain Kubernetes round robin or a 404. */
   message?: string;
+}
+
+/**
+ * A rule the explainer tried, and why it matched or did not.
+ *
+ * @public
+ */
+export interface ExplainedRule {
+  protocol: RuleProtocol;
+  index: number;
+  /** See {@link RouteRule.label}. */
+  label: string;
+  reason: string;
 }
 
 /**
@@ -363,6 +404,8 @@ export interface ClusterExplanation {
 export interface ExplainedDestination {
   host: string;
   subset: string | null;
+  /** The host and subset in words, e.g. `httpd-server subset blue`. */
+  target: string;
   /** The colour of the pods; set for round robin (no subset) too, one entry per colour. */
   colour: string | null;
   /** Share of requests, 0-100. */

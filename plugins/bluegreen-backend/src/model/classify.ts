@@ -3,12 +3,11 @@ import type {
   RouteRule,
   RuleClassification,
 } from '@bluegreen-istio/plugin-bluegreen-common';
-import { affinitiesOf, keepsAffinity } from './affinity';
+import { affinitiesOf, keepsAffinity } from './colourAffinity';
 import { Analysis } from './analysis';
-import { RouteDestination } from './istio';
-import { describeBlock } from './matching';
 import { qualifiedName } from './mesh';
 import { MatchBlock, Rule } from './rules';
+import { describeBlock, describeRoute, ruleLabel } from './wording';
 
 /** Most telling first: the primary classification is the first that applies. */
 const PRECEDENCE: RuleClassification[] = [
@@ -34,29 +33,6 @@ export function classify(rule: Rule, analysis: Analysis): RuleClassification[] {
   return classifications.length > 0 ? classifications : ['other'];
 }
 
-function describeDestination(
-  { destination, weight }: RouteDestination,
-  several: boolean,
-): string {
-  const target = destination.subset
-    ? `${destination.host} subset ${destination.subset}`
-    : `${destination.host} (round robin over its pods)`;
-  return several ? `${target} weight ${weight ?? 0}` : target;
-}
-
-function describeRule(rule: Rule): string {
-  const when =
-    rule.blocks.length === 0
-      ? 'every request'
-      : rule.blocks.map(describeBlock).join(', or ');
-  const then =
-    rule.action ??
-    rule.route
-      .map(r => describeDestination(r, rule.route.length > 1))
-      .join(', ');
-  return `${when} → ${then}`;
-}
-
 function toRouteMatch(block: MatchBlock): RouteMatch {
   return {
     hosts: block.sniHosts,
@@ -75,6 +51,7 @@ export function toRouteRule(rule: Rule, analysis: Analysis): RouteRule {
     virtualService: qualifiedName(rule.vs),
     protocol: rule.protocol,
     index: rule.index,
+    label: ruleLabel(rule),
     name: rule.name,
     matches: rule.blocks.map(toRouteMatch),
     destinations: rule.route.map(({ destination, weight }) => ({
@@ -85,6 +62,7 @@ export function toRouteRule(rule: Rule, analysis: Analysis): RouteRule {
     })),
     classification: classifications[0],
     classifications,
-    description: describeRule(rule),
+    conditions: rule.blocks.map(describeBlock),
+    sendsTo: describeRoute(rule),
   };
 }

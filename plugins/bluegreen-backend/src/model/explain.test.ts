@@ -1,13 +1,24 @@
 import { ExplainQuery, explainRequest } from './explain';
-import { myapp, piiDemo } from './__fixtures__/scenarios';
+import { setWeights, vsNamed } from './__testUtils__/objects';
+import { loadScenario } from './__testUtils__/scenarios';
+
+function myappAt(weights: [number, number]) {
+  const { objects } = loadScenario('myapp');
+  setWeights(vsNamed(objects, 'myapp'), weights);
+  return objects;
+}
 
 describe('explainRequest', () => {
-  const pii = piiDemo();
+  const pii = loadScenario('pii-demo').objects;
 
   it('routes the blue host through the ingress gateway to blue', () => {
     const result = explainRequest({ host: 'pii-demo-blue.apps.hl.test' }, pii);
     expect(result.virtualService).toBe('pii-demo/httpd-server');
-    expect(result.matchedRule).toMatchObject({ index: 0, protocol: 'http' });
+    expect(result.matchedRule).toMatchObject({
+      index: 0,
+      protocol: 'http',
+      label: 'HTTP rule 1',
+    });
     expect(result.matchedRule?.reason).toContain(
       "host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway",
     );
@@ -16,6 +27,7 @@ describe('explainRequest', () => {
       {
         host: 'httpd-server',
         subset: 'blue',
+        target: 'httpd-server subset blue',
         colour: 'blue',
         percent: 100,
         pods: ['httpd-server-blue-0'],
@@ -34,7 +46,9 @@ describe('explainRequest', () => {
     expect(result.matchedRule).toMatchObject({ index: 1 });
     expect(result.skipped).toEqual([
       {
+        protocol: 'http',
         index: 0,
+        label: 'HTTP rule 1',
         reason:
           'block 1 applies only via pii-demo-gateway, not mesh; block 2 needs a caller labelled version=blue, but the caller has app=httpd-server, version=green',
       },
@@ -43,6 +57,7 @@ describe('explainRequest', () => {
       {
         host: 'httpd-server',
         subset: 'green',
+        target: 'httpd-server subset green',
         colour: 'green',
         percent: 100,
         pods: ['httpd-server-green-0'],
@@ -61,6 +76,7 @@ describe('explainRequest', () => {
       {
         host: 'httpd-server',
         subset: null,
+        target: 'httpd-server (round robin over its pods)',
         colour: 'blue',
         percent: 50,
         pods: ['httpd-server-blue-0'],
@@ -68,6 +84,7 @@ describe('explainRequest', () => {
       {
         host: 'httpd-server',
         subset: null,
+        target: 'httpd-server (round robin over its pods)',
         colour: 'green',
         percent: 50,
         pods: ['httpd-server-green-0'],
@@ -101,6 +118,7 @@ describe('explainRequest', () => {
       {
         host: 'mysql-server',
         subset: 'green',
+        target: 'mysql-server subset green',
         colour: 'green',
         percent: 100,
         pods: ['mysql-server-green-0'],
@@ -135,7 +153,7 @@ describe('explainRequest', () => {
   it('falls back to Kubernetes round robin when no VirtualService routes the host', () => {
     const result = explainRequest(
       { host: 'myapp', gateway: 'mesh' },
-      myapp([0, 100]),
+      myappAt([0, 100]),
     );
     expect(result.virtualService).toBeNull();
     expect(result.message).toContain('plain Kubernetes Service round robin');
@@ -146,20 +164,20 @@ describe('explainRequest', () => {
   });
 
   it('applies weights for any host a wildcard VirtualService covers', () => {
-    const result = explainRequest(
-      { host: 'myapp.example.com' },
-      myapp([90, 10]),
-    );
+    const objects = myappAt([90, 10]);
+    vsNamed(objects, 'myapp').spec.hosts = ['*'];
+    objects.gateways[0].spec.servers![0].hosts = ['*'];
+    const result = explainRequest({ host: 'shop.example.com' }, objects);
     expect(result.destinations.map(d => [d.subset, d.percent, d.pods])).toEqual(
       [
-        ['v1', 90, ['myapp-v1-0']],
-        ['v2', 10, ['myapp-v2-0']],
+        ['v1', 90, ['myapp-v1-0', 'myapp-v1-1']],
+        ['v2', 10, ['myapp-v2-0', 'myapp-v2-1']],
       ],
     );
   });
 
   describe('match conditions', () => {
-    const objects = myapp();
+    const { objects } = loadScenario('myapp');
     objects.virtualServices[0].spec.http!.unshift(
       {
         match: [

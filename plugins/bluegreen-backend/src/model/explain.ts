@@ -1,10 +1,12 @@
-import type {
+import {
   ClusterExplanation,
   ExplainRequest,
   ExplainedDestination,
+  ExplainedRule,
+  MESH_GATEWAY,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import { withoutPort } from './hosts';
-import { ClusterObjects, MESH, VirtualService } from './istio';
+import { ClusterObjects, VirtualService } from './istio';
 import { podName } from './labels';
 import { Request, firstMatch } from './matching';
 import {
@@ -16,7 +18,9 @@ import {
 } from './mesh';
 import { PodShare, resolveRoute, roundPercent } from './routing';
 import { scopeToNamespace } from './select';
+import { Rule } from './rules';
 import { rulesForRequest, unmatchedOutcome } from './traffic';
+import { describeTarget, ruleLabel } from './wording';
 
 /** The request fields the model needs; the entity and cluster are the caller's business. */
 export type ExplainQuery = Omit<ExplainRequest, 'entityRef' | 'cluster'>;
@@ -27,9 +31,19 @@ function toExplained(share: PodShare): ExplainedDestination {
   return {
     host: share.host,
     subset: share.subset,
+    target: describeTarget(share.host, share.subset),
     colour: share.colour,
     percent: roundPercent(share.percent),
     pods: share.readyPods.map(podName),
+  };
+}
+
+function explainedRule(rule: Rule, reason: string): ExplainedRule {
+  return {
+    protocol: rule.protocol,
+    index: rule.index,
+    label: ruleLabel(rule),
+    reason,
   };
 }
 
@@ -40,13 +54,13 @@ function defaultGateway(
   namespace?: string,
 ): string {
   if (query.sourceLabels) {
-    return MESH;
+    return MESH_GATEWAY;
   }
   const bound = mesh
     .virtualServicesFor(withoutPort(query.host), namespace)
     .flatMap(boundGateways)
-    .find(gateway => gateway !== MESH);
-  return bound ?? MESH;
+    .find(gateway => gateway !== MESH_GATEWAY);
+  return bound ?? MESH_GATEWAY;
 }
 
 function withoutVirtualService(
@@ -56,7 +70,7 @@ function withoutVirtualService(
   namespace?: string,
 ): ComputedExplanation {
   const none = { virtualService: null, matchedRule: null, skipped: [] };
-  if (gateway !== MESH) {
+  if (gateway !== MESH_GATEWAY) {
     return {
       ...none,
       destinations: [],
@@ -93,7 +107,7 @@ function throughVirtualService(
   const { matched, skipped } = firstMatch(rules, request);
   const explained = {
     virtualService: qualifiedName(vs),
-    skipped: skipped.map(({ rule, reason }) => ({ index: rule.index, reason })),
+    skipped: skipped.map(({ rule, reason }) => explainedRule(rule, reason)),
   };
   if (!matched) {
     // A VirtualService without rules at all is treated as HTTP: nothing routes.
@@ -109,7 +123,7 @@ function throughVirtualService(
     };
   }
   const { rule, reason } = matched;
-  const matchedRule = { index: rule.index, protocol: rule.protocol, reason };
+  const matchedRule = explainedRule(rule, reason);
   if (rule.action) {
     return {
       ...explained,
@@ -148,7 +162,7 @@ export function explainRequest(
   }
   const vsNamespace = namespaceOf(vs);
   const gatewayObject =
-    gateway === MESH ? undefined : mesh.gateway(gateway, vsNamespace);
+    gateway === MESH_GATEWAY ? undefined : mesh.gateway(gateway, vsNamespace);
   if (
     gatewayObject &&
     !gatewayServes(gatewayObject, mesh.hosts.canonical(host, vsNamespace))

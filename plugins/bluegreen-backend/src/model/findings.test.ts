@@ -1,34 +1,38 @@
-import type { Finding, FindingCode } from '@bluegreen-istio/plugin-bluegreen-common';
+import type {
+  Finding,
+  FindingCode,
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { ClusterObjects } from './istio';
 import { computeClusterState } from './state';
-import { vsNamed } from './__fixtures__/objects';
+import { setWeights, vsNamed } from './__testUtils__/objects';
+import { ScenarioName, loadScenario } from './__testUtils__/scenarios';
 import {
   CHECKOUT_HOSTS,
   CHECKOUT_NAMESPACE,
-  MYAPP_HOSTS,
-  PII_HOSTS,
   SharedRoutingOptions,
-  myapp,
-  piiDemo,
   sharedRouting,
-} from './__fixtures__/scenarios';
+} from './__testUtils__/sharedRouting';
 
 function findings(objects: ClusterObjects, hosts: string[]): Finding[] {
   return computeClusterState({ hosts, objects }).findings;
 }
 
-/** myapp with its single weighted rule changed. */
-function myappWith(change: (objects: ClusterObjects) => void): Finding[] {
-  const objects = myapp();
+/** The findings of a demo scenario after `change`. */
+function scenarioWith(
+  name: ScenarioName,
+  change: (objects: ClusterObjects) => void,
+): Finding[] {
+  const { hosts, objects } = loadScenario(name);
   change(objects);
-  return findings(objects, MYAPP_HOSTS);
+  return findings(objects, hosts);
 }
 
-function piiWith(change: (objects: ClusterObjects) => void): Finding[] {
-  const objects = piiDemo();
-  change(objects);
-  return findings(objects, PII_HOSTS);
-}
+/** myapp, whose single rule splits by weight, changed. */
+const myappWith = (change: (objects: ClusterObjects) => void) =>
+  scenarioWith('myapp', change);
+
+const piiWith = (change: (objects: ClusterObjects) => void) =>
+  scenarioWith('pii-demo', change);
 
 /** checkout of payments, routed from mesh-routing. */
 function checkoutWith(options: SharedRoutingOptions): Finding[] {
@@ -47,13 +51,13 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
     'subset-not-found',
     'error',
     () => myappWith(o => (myappRule(o).route![1].destination.subset = 'v3')),
-    'VirtualService/default/myapp',
+    'VirtualService/myapp/myapp',
   ],
   [
     'destination-rule-missing',
     'error',
     () => myappWith(o => (o.destinationRules = [])),
-    'VirtualService/default/myapp',
+    'VirtualService/myapp/myapp',
   ],
   [
     'subset-no-pods',
@@ -63,7 +67,7 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
         o =>
           (o.pods = o.pods.filter(p => p.metadata?.labels?.version !== 'v2')),
       ),
-    'DestinationRule/default/myapp',
+    'DestinationRule/myapp/myapp',
   ],
   [
     'subset-no-ready-pods',
@@ -72,7 +76,7 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
       myappWith(o =>
         o.pods.forEach(p => (p.status!.conditions![0].status = 'False')),
       ),
-    'DestinationRule/default/myapp',
+    'DestinationRule/myapp/myapp',
   ],
   [
     'subset-overlap',
@@ -81,7 +85,7 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
       myappWith(
         o => (o.destinationRules[0].spec.subsets![0].labels = { app: 'myapp' }),
       ),
-    'DestinationRule/default/myapp',
+    'DestinationRule/myapp/myapp',
   ],
   [
     'source-labels-without-mesh',
@@ -123,7 +127,7 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
     'port-name-unprefixed',
     'warning',
     () => myappWith(o => (o.services[0].spec!.ports![0].name = 'web')),
-    'Service/default/myapp',
+    'Service/myapp/myapp',
   ],
   [
     'port-named-mysql',
@@ -138,19 +142,19 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
       myappWith(o =>
         myappRule(o).route!.forEach((r, i) => (r.weight = [-10, 110][i])),
       ),
-    'VirtualService/default/myapp',
+    'VirtualService/myapp/myapp',
   ],
   [
     'all-zero-weights',
     'error',
     () => myappWith(o => myappRule(o).route!.forEach(r => (r.weight = 0))),
-    'VirtualService/default/myapp',
+    'VirtualService/myapp/myapp',
   ],
   [
     'weights-not-100',
     'warning',
     () => myappWith(o => myappRule(o).route!.forEach(r => (r.weight = 60))),
-    'VirtualService/default/myapp',
+    'VirtualService/myapp/myapp',
   ],
   [
     'unreachable-rule',
@@ -162,7 +166,7 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
           route: [{ destination: { host: 'myapp', subset: 'v2' } }],
         }),
       ),
-    'VirtualService/default/myapp',
+    'VirtualService/myapp/myapp',
   ],
   [
     'host-not-routed',
@@ -186,7 +190,7 @@ const cases: [FindingCode, Finding['severity'], () => Finding[], string][] = [
           route: [{ destination: { host: 'myapp', subset: 'v2' } }],
         }),
       ),
-    'VirtualService/default/myapp',
+    'VirtualService/myapp/myapp',
   ],
 ];
 
@@ -212,7 +216,7 @@ describe('findings', () => {
       o => (myappRule(o).route![1].destination.subset = 'v3'),
     );
     expect(notFound.message).toBe(
-      "http[0] of VirtualService default/myapp routes to subset 'v3' of myapp, which DestinationRule default/myapp does not define (it has: v1, v2); those requests fail with 503.",
+      "HTTP rule 1 of VirtualService myapp/myapp routes to subset 'v3' of myapp, which DestinationRule myapp/myapp does not define (it has: v1, v2); those requests fail with 503.",
     );
     expect(notFound.fix).toContain("Add subset 'v3'");
 
@@ -237,9 +241,9 @@ describe('findings', () => {
   });
 
   it('is an error when an unrouted host is no Service either', () => {
-    const found = findings(piiDemo(), ['shop.example.org']).filter(
-      f => f.code === 'host-not-routed',
-    );
+    const found = findings(loadScenario('pii-demo').objects, [
+      'shop.example.org',
+    ]).filter(f => f.code === 'host-not-routed');
     expect(found.map(f => [f.severity, f.message])).toEqual([
       [
         'error',
@@ -281,12 +285,34 @@ describe('findings', () => {
   });
 
   it('reports a colour with no pods as a warning while it receives no traffic', () => {
-    const objects = myapp([100, 0]);
-    objects.pods = objects.pods.filter(
-      p => p.metadata?.labels?.version !== 'v2',
+    const found = myappWith(objects => {
+      setWeights(vsNamed(objects, 'myapp'), [100, 0]);
+      objects.pods = objects.pods.filter(
+        p => p.metadata?.labels?.version !== 'v2',
+      );
+    });
+    expect(found.map(f => [f.code, f.severity])).toEqual([
+      ['subset-no-pods', 'warning'],
+    ]);
+  });
+
+  it('names a rule as the route list beside it does', () => {
+    const { hosts, objects } = loadScenario('myapp');
+    vsNamed(objects, 'myapp').spec.http!.push({
+      match: [{ uri: { prefix: '/beta' } }],
+      route: [{ destination: { host: 'myapp', subset: 'v2' } }],
+    });
+    const state = computeClusterState({ hosts, objects });
+    const [unreachable] = state.findings;
+    expect(state.routes.map(r => r.label)).toEqual([
+      'HTTP rule 1',
+      'HTTP rule 2',
+    ]);
+    expect(unreachable.message).toBe(
+      'HTTP rule 2 of VirtualService myapp/myapp can never match: HTTP rule 1 before it takes every request it could match.',
     );
-    expect(
-      findings(objects, MYAPP_HOSTS).map(f => [f.code, f.severity]),
-    ).toEqual([['subset-no-pods', 'warning']]);
+    expect(unreachable.fix).toBe(
+      'Move HTTP rule 2 above HTTP rule 1 in VirtualService myapp/myapp, or delete it.',
+    );
   });
 });

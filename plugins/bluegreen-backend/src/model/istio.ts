@@ -123,6 +123,3 @@ export interface ClusterObjects {
   deployments: V1Deployment[];
   pods: V1Pod[];
 }
-
-/** The gateway name that stands for the sidecars of the mesh. */
-export const MESH = 'mesh';

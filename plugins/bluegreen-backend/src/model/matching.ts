@@ -5,11 +5,17 @@
  * sidecars (`mesh`), never for traffic a gateway forwards.
  */
 import { hostMatches, withoutPort } from './hosts';
-import { MESH, StringMatch } from './istio';
+import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
+import { StringMatch } from './istio';
 import { Labels, formatLabels, hasLabels } from './labels';
 import { displayGateway, namespaceOf, normaliseGateway } from './mesh';
 import { MatchBlock, Rule, blockGateways } from './rules';
 import { regexMatches } from './regex';
+import {
+  AUTHORITY_HEADERS,
+  describeBlock,
+  describeStringMatch,
+} from './wording';
 
 /** A request as the model sees it. */
 export interface Request {
@@ -32,14 +38,6 @@ export interface FirstMatch {
   matched?: { rule: Rule; reason: string };
   /** The rules tried before the match (all of them when none matched). */
   skipped: { rule: Rule; reason: string }[];
-}
-
-const AUTHORITY_HEADERS = new Set(['host', ':authority']);
-
-function describeStringMatch(match: StringMatch): string {
-  if (match.exact !== undefined) return `= '${match.exact}'`;
-  if (match.prefix !== undefined) return `starts with '${match.prefix}'`;
-  return `matches /${match.regex ?? ''}/`;
 }
 
 function stringMatches(
@@ -101,7 +99,7 @@ function failedCondition(
     )}, which the model does not evaluate`;
   }
   if (block.sourceLabels) {
-    if (gateway !== MESH) {
+    if (gateway !== MESH_GATEWAY) {
       return `sourceLabels only apply to in-mesh callers, not to traffic from gateway ${displayGateway(
         gateway,
         namespace,
@@ -181,31 +179,4 @@ export function firstMatch(rules: Rule[], request: Request): FirstMatch {
     skipped.push({ rule, reason: verdict.reason });
   }
   return { skipped };
-}
-
-/** The block's conditions in words, e.g. `host = 'a.example' via pii-demo-gateway`. */
-export function describeBlock(block: MatchBlock): string {
-  const conditions: string[] = [];
-  for (const [name, match] of Object.entries(block.headers ?? {})) {
-    const subject = AUTHORITY_HEADERS.has(name.toLowerCase())
-      ? 'host'
-      : `header ${name}`;
-    conditions.push(`${subject} ${describeStringMatch(match)}`);
-  }
-  if (block.authority)
-    conditions.push(`authority ${describeStringMatch(block.authority)}`);
-  if (block.sniHosts) conditions.push(`SNI ${block.sniHosts.join(' or ')}`);
-  if (block.uri) conditions.push(`uri ${describeStringMatch(block.uri)}`);
-  if (block.port !== undefined) conditions.push(`port ${block.port}`);
-  if (block.sourceLabels)
-    conditions.push(
-      `in-mesh callers labelled ${formatLabels(block.sourceLabels)}`,
-    );
-  if (block.unmodelled.length > 0)
-    conditions.push(`${block.unmodelled.join(', ')} conditions`);
-  const what =
-    conditions.length > 0 ? conditions.join(' and ') : 'every request';
-  return block.gateways?.length
-    ? `${what} via ${block.gateways.join(', ')}`
-    : what;
 }

@@ -1,3 +1,4 @@
+import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
 import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
 import { HostResolver, hostMatches, isWildcard, serviceFqdn } from './hosts';
 import {
@@ -5,7 +6,6 @@ import {
   DestinationRule,
   Gateway,
   GatewayServer,
-  MESH,
   Subset,
   VirtualService,
 } from './istio';
@@ -31,7 +31,9 @@ export function qualifiedName(object: {
  * Normalised references are `mesh` or `namespace/name`.
  */
 export function normaliseGateway(ref: string, namespace: string): string {
-  return ref === MESH || ref.includes('/') ? ref : `${namespace}/${ref}`;
+  return ref === MESH_GATEWAY || ref.includes('/')
+    ? ref
+    : `${namespace}/${ref}`;
 }
 
 /** The reference as a VirtualService in `namespace` would write it. */
@@ -65,7 +67,7 @@ export function exportedTo(
 export function boundGateways(vs: VirtualService): string[] {
   const gateways = vs.spec.gateways ?? [];
   return gateways.length === 0
-    ? [MESH]
+    ? [MESH_GATEWAY]
     : gateways.map(g => normaliseGateway(g, namespaceOf(vs)));
 }
 
@@ -256,7 +258,7 @@ export class Mesh {
     gateway: string,
     namespace: string,
   ): number | undefined {
-    if (gateway !== MESH) {
+    if (gateway !== MESH_GATEWAY) {
       const servers = this.gateway(gateway, namespace)?.spec.servers ?? [];
       const fqdn = this.hosts.canonical(host, namespace);
       const server = servers.find(s =>

@@ -2,11 +2,11 @@
  * VirtualService rules in one shape whatever their protocol, so matching, classification and
  * findings treat http, tcp and tls rules alike.
  */
+import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   HTTPMatchRequest,
   HTTPRoute,
   L4MatchAttributes,
-  MESH,
   RouteDestination,
   StringMatch,
   TLSMatchAttributes,
@@ -145,11 +145,6 @@ export function rulesOf(vs: VirtualService): Rule[] {
   return rules;
 }
 
-/** `http[2]` — how Istio's own messages point at a rule. */
-export function ruleLabel(rule: Rule): string {
-  return `${rule.protocol}[${rule.index}]`;
-}
-
 /** Normalised gateways a block applies at. */
 export function blockGateways(rule: Rule, block: MatchBlock): string[] {
   return block.gateways?.length
@@ -163,7 +158,9 @@ export function blockGateways(rule: Rule, block: MatchBlock): string[] {
  */
 function blockReach(rule: Rule, block: MatchBlock): string[] {
   const gateways = blockGateways(rule, block);
-  return block.sourceLabels ? gateways.filter(g => g === MESH) : gateways;
+  return block.sourceLabels
+    ? gateways.filter(g => g === MESH_GATEWAY)
+    : gateways;
 }
 
 /** Normalised gateways at which some block of the rule (or the match-less rule) can match. */

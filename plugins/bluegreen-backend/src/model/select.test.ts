@@ -6,17 +6,18 @@ import {
   merge,
   service,
   virtualService,
-} from './__fixtures__/objects';
+  vsNamed,
+} from './__testUtils__/objects';
+import { loadScenario } from './__testUtils__/scenarios';
 import {
   CHECKOUT_HOSTS,
   CHECKOUT_NAMESPACE,
-  MYAPP_HOSTS,
-  PII_HOSTS,
   SharedRoutingOptions,
-  myapp,
-  piiDemo,
   sharedRouting,
-} from './__fixtures__/scenarios';
+} from './__testUtils__/sharedRouting';
+
+const piiDemo = () => loadScenario('pii-demo').objects;
+const PII_HOSTS = loadScenario('pii-demo').hosts;
 
 const names = (objects: ClusterObjects) => ({
   virtualServices: objects.virtualServices.map(o => o.metadata.name),
@@ -28,7 +29,8 @@ const names = (objects: ClusterObjects) => ({
 });
 
 describe('selectForHosts', () => {
-  const cluster = merge(piiDemo(), myapp());
+  const myapp = loadScenario('myapp');
+  const cluster = merge(piiDemo(), myapp.objects);
 
   it('selects the pii-demo tiers from the annotated hosts, leaving other apps out', () => {
     expect(names(selectForHosts(PII_HOSTS, cluster))).toEqual({
@@ -53,9 +55,11 @@ describe('selectForHosts', () => {
   });
 
   it('matches user hosts against wildcard VirtualService hosts', () => {
-    expect(names(selectForHosts(MYAPP_HOSTS, cluster)).virtualServices).toEqual(
-      ['myapp'],
-    );
+    const catchAll = merge(piiDemo(), loadScenario('myapp').objects);
+    vsNamed(catchAll, 'myapp').spec.hosts = ['*'];
+    expect(
+      names(selectForHosts(myapp.hosts, catchAll)).virtualServices,
+    ).toEqual(['myapp']);
   });
 
   it.each([

@@ -1,5 +1,6 @@
+import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
 import { isWildcard, serviceFqdn } from './hosts';
-import { ClusterObjects, MESH, VirtualService } from './istio';
+import { ClusterObjects, VirtualService } from './istio';
 import {
   Mesh,
   boundGateways,
@@ -25,7 +26,9 @@ export function routesInto(vs: VirtualService, namespace: string): boolean {
   return boundGateways(vs).some(gateway =>
     exportedTo(
       vs,
-      gateway === MESH ? namespace : gateway.slice(0, gateway.indexOf('/')),
+      gateway === MESH_GATEWAY
+        ? namespace
+        : gateway.slice(0, gateway.indexOf('/')),
     ),
   );
 }
@@ -131,7 +134,7 @@ export function selectForHosts(
       ),
     ]),
   );
-  gatewayRefs.delete(MESH);
+  gatewayRefs.delete(MESH_GATEWAY);
 
   return {
     virtualServices,

@@ -1,17 +1,11 @@
 import { computeClusterState } from './state';
-import { merge } from './__fixtures__/objects';
+import { merge, scale, setWeights, vsNamed } from './__testUtils__/objects';
+import { loadScenario } from './__testUtils__/scenarios';
 import {
-  MYAPP_HOSTS,
-  PII_HOSTS,
-  PII_NAMESPACE,
-  PROGRESSIVE_HOSTS,
   CHECKOUT_HOSTS,
   CHECKOUT_NAMESPACE,
-  myapp,
-  piiDemo,
-  progressive,
   sharedRouting,
-} from './__fixtures__/scenarios';
+} from './__testUtils__/sharedRouting';
 
 const percents = (split: {
   destinations: { colour: string | null; percent: number }[];
@@ -60,11 +54,8 @@ describe('computeClusterState', () => {
   });
 
   describe('pii-demo: colour hosts, round robin, mesh and TCP affinity', () => {
-    const state = computeClusterState({
-      hosts: PII_HOSTS,
-      namespace: PII_NAMESPACE,
-      objects: piiDemo(),
-    });
+    const pii = loadScenario('pii-demo');
+    const state = computeClusterState(pii);
 
     it('groups both tiers of each colour and pins the colour hosts', () => {
       expect(state.colours.map(c => c.name)).toEqual(['blue', 'green']);
@@ -96,6 +87,7 @@ describe('computeClusterState', () => {
         viaGateways: ['pii-demo-gateway'],
         virtualService: 'pii-demo/httpd-server',
         ruleIndex: 2,
+        ruleLabel: 'HTTP rule 3',
       });
       expect(
         split.destinations.every(
@@ -122,11 +114,43 @@ describe('computeClusterState', () => {
         ['pii-demo/mysql-server', 'tcp', 1, ['tcp-affinity']],
       ]);
       expect(state.routes[0].classification).toBe('colour-host');
-      expect(state.routes[0].description).toBe(
-        "host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway, or in-mesh callers labelled version=blue → httpd-server subset blue",
-      );
-      expect(state.routes[3].description).toBe(
-        'in-mesh callers labelled version=blue → mysql-server subset blue',
+    });
+
+    it('words each rule, its conditions and where it sends, numbering rules from 1', () => {
+      expect(state.routes.map(r => [r.label, r.conditions, r.sendsTo])).toEqual(
+        [
+          [
+            'HTTP rule 1',
+            [
+              "host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway",
+              'in-mesh callers labelled version=blue',
+            ],
+            'httpd-server subset blue',
+          ],
+          [
+            'HTTP rule 2',
+            [
+              "host = 'pii-demo-green.apps.hl.test' via pii-demo-gateway",
+              'in-mesh callers labelled version=green',
+            ],
+            'httpd-server subset green',
+          ],
+          [
+            'HTTP rule 3',
+            ["host = 'pii-demo.apps.hl.test' via pii-demo-gateway"],
+            'httpd-server (round robin over its pods)',
+          ],
+          [
+            'TCP rule 1',
+            ['in-mesh callers labelled version=blue'],
+            'mysql-server subset blue',
+          ],
+          [
+            'TCP rule 2',
+            ['in-mesh callers labelled version=green'],
+            'mysql-server subset green',
+          ],
+        ],
       );
     });
 
@@ -136,8 +160,12 @@ describe('computeClusterState', () => {
 
     it('is not disturbed by other applications in the cluster', () => {
       const crowded = computeClusterState({
-        hosts: PII_HOSTS,
-        objects: merge(piiDemo(), myapp(), progressive()),
+        hosts: pii.hosts,
+        objects: merge(
+          loadScenario('pii-demo').objects,
+          loadScenario('myapp').objects,
+          loadScenario('progressive').objects,
+        ),
       });
       expect(crowded.splits).toEqual(state.splits);
       expect(crowded.routes).toEqual(state.routes);
@@ -158,23 +186,20 @@ describe('computeClusterState', () => {
         'VirtualService/pii-demo/httpd-server',
         'VirtualService/pii-demo/mysql-server',
       ]);
-      expect(state.namespace).toBe(PII_NAMESPACE);
+      expect(state.namespace).toBe('pii-demo');
     });
 
     it('weighs round robin by ready pods per colour', () => {
-      const uneven = computeClusterState({
-        hosts: PII_HOSTS,
-        objects: piiDemo({ blue: 3, green: 1 }),
-      });
+      const { hosts, objects } = loadScenario('pii-demo');
+      scale(objects, 'httpd-server-blue', 3);
+      const uneven = computeClusterState({ hosts, objects });
       expect(percents(uneven.splits[0])).toEqual({ blue: 75, green: 25 });
     });
 
     it('makes the only colour with ready pods active', () => {
-      const objects = piiDemo();
-      objects.pods = objects.pods.filter(
-        p => p.metadata?.name !== 'httpd-server-green-0',
-      );
-      const state2 = computeClusterState({ hosts: PII_HOSTS, objects });
+      const { hosts, objects } = loadScenario('pii-demo');
+      scale(objects, 'httpd-server-green', 0);
+      const state2 = computeClusterState({ hosts, objects });
       expect(percents(state2.splits[0])).toEqual({ blue: 100, green: 0 });
       expect(state2.activeColour).toBe('blue');
     });
@@ -182,10 +207,7 @@ describe('computeClusterState', () => {
 
   describe('myapp: weighted switch', () => {
     it('splits 50/50 by weight with no active colour', () => {
-      const state = computeClusterState({
-        hosts: MYAPP_HOSTS,
-        objects: myapp(),
-      });
+      const state = computeClusterState(loadScenario('myapp'));
       expect(state.colours.map(c => c.name)).toEqual(['v1', 'v2']);
       expect(state.splits).toEqual([
         {
@@ -195,9 +217,10 @@ describe('computeClusterState', () => {
             { colour: 'v1', service: 'myapp', weight: 50, percent: 50 },
             { colour: 'v2', service: 'myapp', weight: 50, percent: 50 },
           ],
-          viaGateways: ['app-gateway'],
-          virtualService: 'default/myapp',
+          viaGateways: ['myapp-gateway'],
+          virtualService: 'myapp/myapp',
           ruleIndex: 0,
+          ruleLabel: 'HTTP rule 1',
         },
       ]);
       expect(state.routes.map(r => r.classification)).toEqual(['shared-split']);
@@ -206,21 +229,20 @@ describe('computeClusterState', () => {
     });
 
     it('makes v2 active after the 0/100 switch', () => {
-      const state = computeClusterState({
-        hosts: MYAPP_HOSTS,
-        objects: myapp([0, 100]),
-      });
+      const myapp = loadScenario('myapp');
+      setWeights(vsNamed(myapp.objects, 'myapp'), [0, 100]);
+      const state = computeClusterState(myapp);
       expect(percents(state.splits[0])).toEqual({ v1: 0, v2: 100 });
       expect(state.activeColour).toBe('v2');
       expect(state.findings).toEqual([]);
     });
 
     it('reports a single-subset shared host as mode single', () => {
-      const objects = myapp();
-      objects.virtualServices[0].spec.http![0].route = [
+      const myapp = loadScenario('myapp');
+      vsNamed(myapp.objects, 'myapp').spec.http![0].route = [
         { destination: { host: 'myapp', subset: 'v1' } },
       ];
-      const state = computeClusterState({ hosts: MYAPP_HOSTS, objects });
+      const state = computeClusterState(myapp);
       expect(state.splits[0]).toMatchObject({
         mode: 'single',
         destinations: [{ colour: 'v1', percent: 100 }],
@@ -231,10 +253,7 @@ describe('computeClusterState', () => {
 
   describe('progressive shift', () => {
     it('splits 70/30', () => {
-      const state = computeClusterState({
-        hosts: PROGRESSIVE_HOSTS,
-        objects: progressive(),
-      });
+      const state = computeClusterState(loadScenario('progressive'));
       expect(state.splits.map(percents)).toEqual([{ blue: 70, green: 30 }]);
       expect(
         state.colours.map(c => [
@@ -251,22 +270,21 @@ describe('computeClusterState', () => {
     });
 
     it('names the active colour once a step reaches 100%', () => {
-      const state = computeClusterState({
-        hosts: PROGRESSIVE_HOSTS,
-        objects: progressive([0, 100]),
-      });
+      const progressive = loadScenario('progressive');
+      setWeights(vsNamed(progressive.objects, 'progressive-app'), [0, 100]);
+      const state = computeClusterState(progressive);
       expect(state.activeColour).toBe('green');
     });
   });
 
   it('supports three or more colours', () => {
-    const objects = progressive();
-    const dr = objects.destinationRules[0];
+    const progressive = loadScenario('progressive');
+    const dr = progressive.objects.destinationRules[0];
     dr.spec.subsets = [
       ...(dr.spec.subsets ?? []),
       { name: 'canary', labels: { version: 'canary' } },
     ];
-    const state = computeClusterState({ hosts: PROGRESSIVE_HOSTS, objects });
+    const state = computeClusterState(progressive);
     expect(state.colours.map(c => c.name)).toEqual(['blue', 'green', 'canary']);
   });
 });

@@ -10,6 +10,7 @@ import { displayGateway, namespaceOf, qualifiedName } from './mesh';
 import { percentByColour, roundPercent } from './routing';
 import { buildColours } from './tiers';
 import { HostRoute } from './traffic';
+import { ruleLabel } from './wording';
 
 export type ComputedClusterState = Omit<
   ClusterBlueGreenState,
@@ -58,6 +59,7 @@ function splitsOf(sharedRoutes: HostRoute[]): HostSplit[] {
       viaGateways: [gateway],
       virtualService: qualifiedName(route.vs),
       ruleIndex: route.rule.index,
+      ruleLabel: ruleLabel(route.rule),
     });
   }
   return [...splits.values()];

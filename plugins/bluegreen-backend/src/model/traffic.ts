@@ -8,14 +8,8 @@ import { isWildcard, withoutPort } from './hosts';
 import { VirtualService } from './istio';
 import { Request, firstMatch } from './matching';
 import { Mesh, boundGateways, namespaceOf, qualifiedName } from './mesh';
-import { declaredProtocol, ruleProtocolOf } from './ports';
-import {
-  PodShare,
-  dedicatedSubset,
-  percentByColour,
-  resolveRoute,
-  roundPercent,
-} from './routing';
+import { declaredProtocol, ruleProtocolOf } from './portProtocols';
+import { PodShare, dedicatedSubset, resolveRoute } from './routing';
 import { Protocol, Rule, rulesOf } from './rules';
 
 export interface HostRoute {
@@ -157,14 +151,4 @@ export function unmatchedOutcome(
       service,
     )} without a subset (round robin over all its pods)`,
   };
-}
-
-/** `blue 50%, green 50%` */
-export function describeShares(shares: PodShare[]): string {
-  return [...percentByColour(shares)]
-    .map(
-      ([colour, percent]) =>
-        `${colour ?? 'pods of no subset'} ${roundPercent(percent)}%`,
-    )
-    .join(', ');
 }

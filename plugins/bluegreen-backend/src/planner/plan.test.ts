@@ -4,18 +4,8 @@ import type {
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import { applyPatch, deepClone } from 'fast-json-patch';
 import { ClusterObjects, VirtualService } from '../model/istio';
-import { vsNamed } from '../model/__fixtures__/objects';
-import {
-  MYAPP_HOSTS,
-  MYAPP_NAMESPACE,
-  PII_HOSTS,
-  PII_NAMESPACE,
-  PROGRESSIVE_HOSTS,
-  PROGRESSIVE_NAMESPACE,
-  myapp,
-  piiDemo,
-  progressive,
-} from '../model/__fixtures__/scenarios';
+import { scale, setWeights, vsNamed } from '../model/__testUtils__/objects';
+import { ScenarioName, loadScenario } from '../model/__testUtils__/scenarios';
 import { ClusterInput, planRollback, planSplit } from './plan';
 
 function withVersions(objects: ClusterObjects): ClusterObjects {
@@ -30,24 +20,31 @@ function withVersions(objects: ClusterObjects): ClusterObjects {
   return objects;
 }
 
-const pii = (objects = piiDemo()): ClusterInput => ({
-  cluster: 'demo',
-  hosts: PII_HOSTS,
-  namespace: PII_NAMESPACE,
-  objects: withVersions(objects),
-});
-const myappInput = (objects = myapp()): ClusterInput => ({
-  cluster: 'demo',
-  hosts: MYAPP_HOSTS,
-  namespace: MYAPP_NAMESPACE,
-  objects: withVersions(objects),
-});
-const progressiveInput = (objects = progressive()): ClusterInput => ({
-  cluster: 'demo',
-  hosts: PROGRESSIVE_HOSTS,
-  namespace: PROGRESSIVE_NAMESPACE,
-  objects: withVersions(objects),
-});
+const objectsOf = (name: ScenarioName) => loadScenario(name).objects;
+const piiDemo = () => objectsOf('pii-demo');
+const myapp = () => objectsOf('myapp');
+
+function inputFor(name: ScenarioName, objects: ClusterObjects): ClusterInput {
+  const { hosts, namespace } = loadScenario(name);
+  return { cluster: 'demo', hosts, namespace, objects: withVersions(objects) };
+}
+const pii = (objects = piiDemo()) => inputFor('pii-demo', objects);
+const myappInput = (objects = myapp()) => inputFor('myapp', objects);
+const progressiveInput = () =>
+  inputFor('progressive', objectsOf('progressive'));
+
+/** pii-demo with one Deployment scaled to `replicas` ready pods. */
+function scaled(deployment: string, replicas: number): ClusterObjects {
+  const objects = piiDemo();
+  scale(objects, deployment, replicas);
+  return objects;
+}
+
+function myappAt(weights: [number, number]): ClusterObjects {
+  const objects = myapp();
+  setWeights(vsNamed(objects, 'myapp'), weights);
+  return objects;
+}
 
 function check(plan: CutoverPlan, id: PreflightCheck['id']) {
   const found = plan.checks.filter(c => c.id === id);
@@ -213,8 +210,14 @@ describe('planSplit', () => {
     ]);
     const after = applied(input, plan);
     expect(vsNamed(after.objects, 'myapp').spec.http![0].route).toEqual([
-      { destination: { host: 'myapp', subset: 'v1' }, weight: 0 },
-      { destination: { host: 'myapp', subset: 'v2' }, weight: 100 },
+      {
+        destination: { host: 'myapp', port: { number: 80 }, subset: 'v1' },
+        weight: 0,
+      },
+      {
+        destination: { host: 'myapp', port: { number: 80 }, subset: 'v2' },
+        weight: 100,
+      },
     ]);
     expect(splitOf(plan, 'myapp.example.com')?.after).toEqual([
       { colour: 'v1', percent: 0 },
@@ -229,7 +232,7 @@ describe('planSplit', () => {
       [input],
     );
     expect(results(plan)['changes-something']).toBe('pass');
-    expect(splitOf(plan, 'web-app.example.com')?.after).toEqual([
+    expect(splitOf(plan, 'progressive.example.com')?.after).toEqual([
       { colour: 'blue', percent: 50 },
       { colour: 'green', percent: 50 },
     ]);
@@ -249,7 +252,7 @@ describe('planSplit', () => {
 
   it('fails when the colour to receive traffic has no ready pods, naming the tier', () => {
     const plan = planSplit({ action: 'switch', colour: 'green' }, [
-      pii(piiDemo({ green: 0 })),
+      pii(scaled('httpd-server-green', 0)),
     ]);
     expect(check(plan, 'ready-pods')).toMatchObject({
       result: 'fail',
@@ -259,7 +262,7 @@ describe('planSplit', () => {
 
   it('warns when the switch target has fewer ready pods than the colour serving today', () => {
     const plan = planSplit({ action: 'switch', colour: 'green' }, [
-      pii(piiDemo({ blue: 3, green: 1 })),
+      pii(scaled('httpd-server-blue', 3)),
     ]);
     expect(check(plan, 'ready-pods')).toMatchObject({
       result: 'warn',
@@ -271,7 +274,7 @@ describe('planSplit', () => {
 
   it('refuses a plan that changes nothing', () => {
     const plan = planSplit({ action: 'switch', colour: 'v2' }, [
-      myappInput(myapp([0, 100])),
+      myappInput(myappAt([0, 100])),
     ]);
     expect(plan.changes).toEqual([]);
     expect(check(plan, 'changes-something')).toEqual({
@@ -293,21 +296,27 @@ describe('planSplit', () => {
     });
     const after = applied(myappInput(objects), plan);
     expect(vsNamed(after.objects, 'myapp').spec.http![0].route).toEqual([
-      { destination: { host: 'myapp', subset: 'v1' }, weight: 100 },
-      { destination: { host: 'myapp', subset: 'v2' }, weight: 0 },
+      {
+        destination: { host: 'myapp', port: { number: 80 }, subset: 'v1' },
+        weight: 100,
+      },
+      {
+        destination: { host: 'myapp', port: { number: 80 }, subset: 'v2' },
+        weight: 0,
+      },
     ]);
   });
 
   it('refuses to change a rule that also keeps in-mesh affinity', () => {
     const objects = myapp();
     const vs = vsNamed(objects, 'myapp');
-    vs.spec.gateways = ['app-gateway', 'mesh'];
+    vs.spec.gateways = ['myapp-gateway', 'mesh'];
     // One rule both decides the shared host (block 2) and keeps v1 callers on v1 (block 1).
     vs.spec.http = [
       {
         match: [
           { sourceLabels: { version: 'v1' } },
-          { gateways: ['app-gateway'] },
+          { gateways: ['myapp-gateway'] },
         ],
         route: [{ destination: { host: 'myapp', subset: 'v1' } }],
       },
@@ -318,7 +327,7 @@ describe('planSplit', () => {
     expect(check(plan, 'only-shared-rules')).toMatchObject({
       result: 'fail',
       message: expect.stringContaining(
-        'spec.http[0].route of VirtualService default/myapp splits a shared host and is also a mesh-affinity rule',
+        'spec.http[0].route of VirtualService myapp/myapp splits a shared host and is also a mesh-affinity rule',
       ),
     });
     expect(plan.changes).toEqual([]);
@@ -333,8 +342,8 @@ describe('planSplit', () => {
     expect(plan.changes.map(c => c.cluster)).toEqual(['demo', 'other']);
     expect(Object.keys(plan.resourceVersions)).toEqual(
       expect.arrayContaining([
-        'demo/VirtualService/default/myapp',
-        'other/VirtualService/default/myapp',
+        'demo/VirtualService/myapp/myapp',
+        'other/VirtualService/myapp/myapp',
       ]),
     );
   });
@@ -384,7 +393,7 @@ describe('planRollback', () => {
     expect(check(plan, 'rollback-target')).toMatchObject({
       result: 'fail',
       message: expect.stringContaining(
-        'VirtualService default/myapp changed since cutover c1 was applied (spec.http[0].route',
+        'VirtualService myapp/myapp changed since cutover c1 was applied (spec.http[0].route',
       ),
     });
     expect(plan.changes).toEqual([]);

@@ -1,6 +1,8 @@
-import type { Finding, FindingCode } from '@bluegreen-istio/plugin-bluegreen-common';
-import { namespaceOf, qualifiedName } from '../mesh';
-import { Rule, ruleLabel } from '../rules';
+import type {
+  Finding,
+  FindingCode,
+} from '@bluegreen-istio/plugin-bluegreen-common';
+import { namespaceOf } from '../mesh';
 
 type Named = { metadata?: { name?: string; namespace?: string } };
 
@@ -21,9 +23,4 @@ export function finding(
   fix: string,
 ): Finding {
   return { code, severity, resource: resource(kind, object), message, fix };
-}
-
-/** `http[0] of VirtualService pii-demo/httpd-server` */
-export function ruleRef(rule: Rule): string {
-  return `${ruleLabel(rule)} of VirtualService ${qualifiedName(rule.vs)}`;
 }

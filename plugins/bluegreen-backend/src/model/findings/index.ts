@@ -1,17 +1,20 @@
 import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
-import { unroutedHostFindings } from './hosts';
-import { missingAffinityFindings, tierAffinityFindings } from './affinity';
-import { portFindings } from './ports';
-import { regexFindings } from './regex';
+import { unroutedHostFindings } from './unroutedHostFindings';
+import {
+  missingAffinityFindings,
+  tierAffinityFindings,
+} from './affinityFindings';
+import { portNameFindings } from './portNameFindings';
+import { regexFindings } from './regexFindings';
 import {
   gatewayHostFindings,
   sourceLabelsWithoutMeshFindings,
   unreachableRuleFindings,
-} from './reachability';
-import { subsetReferenceFindings } from './references';
-import { subsetFindings } from './subsets';
-import { weightFindings } from './weights';
+} from './reachabilityFindings';
+import { subsetReferenceFindings } from './subsetReferenceFindings';
+import { subsetFindings } from './subsetFindings';
+import { weightFindings } from './weightFindings';
 
 const SEVERITY_ORDER: Finding['severity'][] = ['error', 'warning', 'info'];
 
@@ -25,7 +28,7 @@ export function findingsOf(analysis: Analysis): Finding[] {
     missingAffinityFindings,
     tierAffinityFindings,
     gatewayHostFindings,
-    portFindings,
+    portNameFindings,
     weightFindings,
     unreachableRuleFindings,
     regexFindings,

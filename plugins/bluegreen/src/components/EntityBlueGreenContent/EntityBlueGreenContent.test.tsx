@@ -126,15 +126,14 @@ describe('EntityBlueGreenContent', () => {
       const colourHosts = within(routes).getByRole('region', {
         name: 'Colour hosts',
       });
+      expect(within(colourHosts).getByText('HTTP rule 1')).toBeInTheDocument();
       expect(
         within(colourHosts).getByText(
-          "host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway, or in-mesh callers labelled version=blue → httpd-server subset blue",
+          "host = 'pii-demo-blue.apps.hl.test' via pii-demo-gateway",
         ),
       ).toBeInTheDocument();
       expect(
-        within(colourHosts).getByText(
-          'host = pii-demo-blue.apps.hl.test and entering via pii-demo-gateway',
-        ),
+        within(colourHosts).getByText('in-mesh callers labelled version=blue'),
       ).toBeInTheDocument();
       expect(
         within(colourHosts).getAllByText('also mesh affinity'),
@@ -145,13 +144,13 @@ describe('EntityBlueGreenContent', () => {
       });
       expect(within(shared).getByText('HTTP rule 3')).toBeInTheDocument();
       expect(
-        within(shared).getByText('httpd-server (every pod, round robin):80'),
+        within(shared).getByText('httpd-server (round robin over its pods)'),
       ).toBeInTheDocument();
 
       const tcp = within(routes).getByRole('region', { name: 'TCP affinity' });
       expect(within(tcp).getByText('TCP rule 1')).toBeInTheDocument();
       expect(
-        within(tcp).getByText('caller pod labelled version=green'),
+        within(tcp).getByText('in-mesh callers labelled version=green'),
       ).toBeInTheDocument();
     });
 
@@ -405,12 +404,11 @@ describe('EntityBlueGreenContent', () => {
           /^HTTP rule 1: block 1 header host 'pii-demo.apps.hl.test' does not match/,
         ),
       ).toBeInTheDocument();
+      expect(screen.getByText('pods httpd-server-blue-0')).toBeInTheDocument();
+      expect(screen.getByText('pods httpd-server-green-0')).toBeInTheDocument();
       expect(
-        screen.getByText('pods httpd-server-blue-56875b45d9-2rlhl'),
-      ).toBeInTheDocument();
-      expect(
-        screen.getByText('pods httpd-server-green-786d65559-688jt'),
-      ).toBeInTheDocument();
+        screen.getAllByText('· httpd-server (round robin over its pods)'),
+      ).toHaveLength(2);
     });
 
     it('sends headers, caller labels and the entry point as typed', async () => {

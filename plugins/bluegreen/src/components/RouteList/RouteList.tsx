@@ -1,7 +1,7 @@
 import { RouteRule } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { RULE_KINDS } from './describeMatch';
+import { RULE_KINDS } from './ruleKinds';
 import { RouteRuleItem } from './RouteRuleItem';
 
 const useStyles = makeStyles(theme => ({

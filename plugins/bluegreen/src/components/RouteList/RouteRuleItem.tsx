@@ -3,12 +3,7 @@ import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ColourChip } from '../colours';
-import {
-  RULE_KINDS,
-  describeDestination,
-  describeMatchConditions,
-  ruleLabel,
-} from './describeMatch';
+import { RULE_KINDS } from './ruleKinds';
 
 const useStyles = makeStyles(theme => ({
   item: {
@@ -27,6 +22,12 @@ const useStyles = makeStyles(theme => ({
     margin: theme.spacing(0.5, 0),
     paddingLeft: theme.spacing(3),
   },
+  sendsTo: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+  },
   code: {
     fontFamily: 'monospace',
   },
@@ -39,7 +40,10 @@ function kindTitle(classification: string): string {
   ).toLowerCase();
 }
 
-/** One rule: its place in the VirtualService, what it is for, when it matches and where it sends. */
+/**
+ * One rule: its place in the VirtualService, what it is for, when it matches and where it sends,
+ * in the backend's words (the same a finding about the rule uses).
+ */
 export function RouteRuleItem(props: { rule: RouteRule }) {
   const { rule } = props;
   const classes = useStyles();
@@ -49,7 +53,7 @@ export function RouteRuleItem(props: { rule: RouteRule }) {
   return (
     <li className={classes.item}>
       <div className={classes.heading}>
-        <Chip size="small" label={ruleLabel(rule)} />
+        <Chip size="small" label={rule.label} />
         <Typography variant="body2" color="textSecondary" component="span">
           {rule.virtualService}
           {rule.name ? ` · ${rule.name}` : ''}
@@ -63,40 +67,34 @@ export function RouteRuleItem(props: { rule: RouteRule }) {
           />
         ))}
       </div>
-      <Typography variant="body1">{rule.description}</Typography>
-      <Typography variant="body2" color="textSecondary" component="div">
-        {rule.matches.length === 0 ? (
+      <Typography variant="body2" component="div">
+        {rule.conditions.length === 0 ? (
           'Matches every request.'
         ) : (
           <>
-            Matches when{rule.matches.length > 1 ? ' any of' : ''}:
+            Matches when{rule.conditions.length > 1 ? ' any of' : ''}:
             <ul className={classes.conditions}>
-              {rule.matches.map((match, i) => (
+              {rule.conditions.map((condition, i) => (
                 <li key={i} className={classes.code}>
-                  {describeMatchConditions(match).join(' and ') ||
-                    'every request'}
+                  {condition}
                 </li>
               ))}
             </ul>
           </>
         )}
       </Typography>
-      <div className={classes.heading}>
+      <div className={classes.sendsTo}>
         <Typography variant="body2" component="span">
           Sends to
         </Typography>
-        {rule.destinations.map((destination, i) => (
-          <span key={i} className={classes.heading}>
-            {destination.subset && <ColourChip colour={destination.subset} />}
-            <Typography
-              variant="body2"
-              component="span"
-              className={classes.code}
-            >
-              {describeDestination(destination)}
-            </Typography>
-          </span>
-        ))}
+        {[...new Set(rule.destinations.flatMap(d => d.subset ?? []))].map(
+          subset => (
+            <ColourChip key={subset} colour={subset} />
+          ),
+        )}
+        <Typography variant="body2" component="span" className={classes.code}>
+          {rule.sendsTo}
+        </Typography>
       </div>
     </li>
   );

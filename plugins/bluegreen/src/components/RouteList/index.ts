@@ -1,2 +1,1 @@
 export { RouteList } from './RouteList';
-export { ruleLabel } from './describeMatch';

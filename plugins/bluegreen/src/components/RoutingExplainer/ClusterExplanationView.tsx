@@ -1,12 +1,8 @@
-import {
-  ClusterExplanation,
-  RouteRule,
-} from '@bluegreen-istio/plugin-bluegreen-common';
+import { ClusterExplanation } from '@bluegreen-istio/plugin-bluegreen-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { ColourChip } from '../colours';
-import { ruleLabel } from '../RouteList';
 
 const useStyles = makeStyles(theme => ({
   block: {
@@ -32,23 +28,20 @@ const useStyles = makeStyles(theme => ({
 /** How one cluster routes the request: the rule that decides, the ones passed over, where it lands. */
 export function ClusterExplanationView(props: {
   explanation: ClusterExplanation;
-  matchedRule?: RouteRule;
 }) {
-  const { explanation, matchedRule } = props;
+  const { explanation } = props;
   const classes = useStyles();
   if (explanation.error) {
     return <Alert severity="error">{explanation.error.message}</Alert>;
   }
   const matched = explanation.matchedRule;
-  const protocol = matched?.protocol ?? 'http';
   return (
     <div>
       {matched ? (
         <Typography variant="body1">
           <strong>
-            Matched {ruleLabel(matched)} of {explanation.virtualService}
+            Matched {matched.label} of {explanation.virtualService}
           </strong>
-          {matchedRule ? `: ${matchedRule.description}` : ''}
         </Typography>
       ) : (
         <Typography variant="body1">
@@ -72,9 +65,9 @@ export function ClusterExplanationView(props: {
           </Typography>
           <ul className={classes.list}>
             {explanation.skipped.map(skip => (
-              <li key={skip.index}>
+              <li key={skip.label}>
                 <Typography variant="body2">
-                  {ruleLabel({ protocol, index: skip.index })}: {skip.reason}
+                  {skip.label}: {skip.reason}
                 </Typography>
               </li>
             ))}
@@ -90,10 +83,7 @@ export function ClusterExplanationView(props: {
             <div key={i} className={classes.destination}>
               <ColourChip colour={destination.colour} />
               <Typography variant="body2" component="span">
-                <strong>{destination.percent}%</strong> ·{' '}
-                {destination.subset
-                  ? `${destination.host} subset ${destination.subset}`
-                  : `${destination.host} (no subset: round robin)`}
+                <strong>{destination.percent}%</strong> · {destination.target}
               </Typography>
               <Typography
                 variant="body2"

@@ -9,11 +9,7 @@ import { bluegreenApiRef } from '../../api';
 import { BlueGreenErrorPanel } from '../BlueGreenErrorPanel';
 import { ClusterExplanationView } from './ClusterExplanationView';
 import { ExplainerForm, ExplainerQuery } from './ExplainerForm';
-import {
-  findRule,
-  gatewaySuggestions,
-  hostSuggestions,
-} from './explainerOptions';
+import { gatewaySuggestions, hostSuggestions } from './explainerOptions';
 
 const useStyles = makeStyles(theme => ({
   result: {
@@ -68,20 +64,7 @@ export function RoutingExplainer(props: {
                   Cluster {answer.cluster}
                 </Typography>
               )}
-              <ClusterExplanationView
-                explanation={answer}
-                matchedRule={
-                  answer.matchedRule && answer.virtualService
-                    ? findRule(
-                        clusters,
-                        answer.cluster,
-                        answer.virtualService,
-                        answer.matchedRule.protocol,
-                        answer.matchedRule.index,
-                      )
-                    : undefined
-                }
-              />
+              <ClusterExplanationView explanation={answer} />
             </div>
           ))}
       </div>

@@ -1,6 +1,6 @@
 import {
   ClusterBlueGreenState,
-  RouteRule,
+  MESH_GATEWAY,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 
 function unique(values: string[]): string[] {
@@ -36,22 +36,5 @@ export function gatewaySuggestions(
       ...cluster.splits.flatMap(s => s.viaGateways),
       ...cluster.routes.flatMap(r => r.matches.flatMap(m => m.gateways ?? [])),
     ]),
-  ).filter(g => g !== 'mesh');
-}
-
-export function findRule(
-  clusters: ClusterBlueGreenState[],
-  cluster: string,
-  virtualService: string,
-  protocol: RouteRule['protocol'],
-  index: number,
-): RouteRule | undefined {
-  return clusters
-    .find(c => c.cluster === cluster)
-    ?.routes.find(
-      r =>
-        r.virtualService === virtualService &&
-        r.protocol === protocol &&
-        r.index === index,
-    );
+  ).filter(g => g !== MESH_GATEWAY);
 }

@@ -71,7 +71,7 @@ export function HostSplitView(props: { split: HostSplit; colours: Colour[] }) {
       </Typography>
       <Typography variant="body2" color="textSecondary" gutterBottom>
         {modeSummary(split)}
-        {via}, decided by {split.virtualService} rule {split.ruleIndex + 1}
+        {via}, decided by {split.ruleLabel} of {split.virtualService}
       </Typography>
       <SplitBar split={split} />
       <ul className={classes.legend}>

@@ -2,7 +2,7 @@
  * Colour affinity: rules that send in-mesh callers of a colour (matched by `sourceLabels`) to one
  * subset. The affinity is kept when the callers' colour and the subset's are the same.
  */
-import { MESH } from './istio';
+import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Labels } from './labels';
 import { pinnedSubset } from './routing';
 import { Rule, blockGateways } from './rules';
@@ -46,7 +46,10 @@ export function affinitiesOf(
     return [];
   }
   return rule.blocks.flatMap(block => {
-    if (!block.sourceLabels || !blockGateways(rule, block).includes(MESH)) {
+    if (
+      !block.sourceLabels ||
+      !blockGateways(rule, block).includes(MESH_GATEWAY)
+    ) {
       return [];
     }
     const callerColour = colourOfLabels(block.sourceLabels, colourLabels);

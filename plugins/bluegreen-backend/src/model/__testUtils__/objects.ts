@@ -12,7 +12,7 @@ type Labels = Record<string, string>;
 let resourceVersion = 1000;
 const nextVersion = () => String(++resourceVersion);
 
-export function pod(
+function pod(
   name: string,
   namespace: string,
   labels: Labels,
@@ -37,7 +37,7 @@ export interface WorkloadOptions {
   ready?: number;
 }
 
-/** A Deployment and its pods (`<name>-<n>`). */
+/** A Deployment and its pods. */
 export function workload(
   name: string,
   options: WorkloadOptions,
@@ -53,12 +53,60 @@ export function workload(
         spec: { containers: [{ name, image }] },
       },
     },
-    status: { replicas, readyReplicas: ready, availableReplicas: ready },
   };
-  const pods = Array.from({ length: replicas }, (_, i) =>
-    pod(`${name}-${i}`, namespace, labels, i < ready),
+  return { deployment, pods: runPods(deployment, ready) };
+}
+
+/**
+ * What the Deployment controller and the kubelet make of a Deployment: `spec.replicas` pods
+ * (`<name>-<n>`) with its template's labels, the first `ready` of them ready, and the status to
+ * match. Sets the status on `deployment` and returns the pods.
+ */
+export function runPods(
+  deployment: V1Deployment,
+  ready = deployment.spec?.replicas ?? 1,
+): V1Pod[] {
+  const replicas = deployment.spec?.replicas ?? 1;
+  const name = deployment.metadata?.name ?? '';
+  deployment.status = {
+    replicas,
+    readyReplicas: ready,
+    availableReplicas: ready,
+  };
+  return Array.from({ length: replicas }, (_, i) =>
+    pod(
+      `${name}-${i}`,
+      deployment.metadata?.namespace ?? 'default',
+      deployment.spec?.template.metadata?.labels ?? {},
+      i < ready,
+    ),
   );
-  return { deployment, pods };
+}
+
+/** Scales the Deployment named `name` to `replicas` pods, `ready` of them ready. */
+export function scale(
+  objects: ClusterObjects,
+  name: string,
+  replicas: number,
+  ready = replicas,
+): void {
+  const deployment = objects.deployments.find(d => d.metadata?.name === name);
+  if (!deployment?.spec) throw new Error(`fixture has no Deployment ${name}`);
+  deployment.spec.replicas = replicas;
+  const owned = (p: V1Pod) =>
+    p.metadata?.namespace === deployment.metadata?.namespace &&
+    new RegExp(`^${name}-\\d+$`).test(p.metadata?.name ?? '');
+  objects.pods = [
+    ...objects.pods.filter(p => !owned(p)),
+    ...runPods(deployment, ready),
+  ];
+}
+
+/** Sets the weights of the first HTTP rule's destinations, in order. */
+export function setWeights(vs: VirtualService, weights: number[]): void {
+  const [rule] = vs.spec.http ?? [];
+  if (!rule?.route) throw new Error(`${vs.metadata.name} has no HTTP route`);
+  rule.route.forEach((destination, i) => (destination.weight = weights[i]));
 }
 
 export function service(

@@ -1,6 +1,8 @@
-import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
+import {
+  Finding,
+  MESH_GATEWAY,
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
-import { MESH } from '../istio';
 import { formatLabels } from '../labels';
 import {
   displayGateway,
@@ -8,14 +10,9 @@ import {
   namespaceOf,
   qualifiedName,
 } from '../mesh';
-import {
-  Rule,
-  blockGateways,
-  catchAllGateways,
-  ruleLabel,
-  ruleReach,
-} from '../rules';
-import { finding, ruleRef } from './finding';
+import { Rule, blockGateways, catchAllGateways, ruleReach } from '../rules';
+import { ruleLabel, ruleRef } from '../wording';
+import { finding } from './finding';
 
 function unreachableFinding(rule: Rule, earlier: Rule[]): Finding | undefined {
   const reach = ruleReach(rule);
@@ -66,7 +63,8 @@ export function gatewayHostFindings({ mesh, hostRoutes }: Analysis): Finding[] {
   const reported = new Set<string>();
   return hostRoutes.flatMap(({ host, gateway: ref, vs }): Finding[] => {
     const namespace = namespaceOf(vs);
-    const gateway = ref === MESH ? undefined : mesh.gateway(ref, namespace);
+    const gateway =
+      ref === MESH_GATEWAY ? undefined : mesh.gateway(ref, namespace);
     const key = `${ref}|${host}`;
     if (
       !gateway ||
@@ -111,7 +109,10 @@ export function sourceLabelsWithoutMeshFindings({
 }: Analysis): Finding[] {
   return rules.flatMap(rule =>
     rule.blocks.flatMap((block, i): Finding[] => {
-      if (!block.sourceLabels || blockGateways(rule, block).includes(MESH)) {
+      if (
+        !block.sourceLabels ||
+        blockGateways(rule, block).includes(MESH_GATEWAY)
+      ) {
         return [];
       }
       const limited = Boolean(block.gateways?.length);

@@ -3,7 +3,8 @@ import { Analysis } from '../analysis';
 import { DestinationRule, VirtualService } from '../istio';
 import { namespaceOf, qualifiedName } from '../mesh';
 import { Rule } from '../rules';
-import { finding, ruleRef } from './finding';
+import { ruleRef } from '../wording';
+import { finding } from './finding';
 
 /** The subsets one VirtualService names for one host, each with the first rule naming it. */
 interface SubsetReferences {

@@ -2,12 +2,11 @@ import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
 import { RouteDestination } from '../istio';
 import { Rule } from '../rules';
-import { finding, ruleRef } from './finding';
+import { describeTarget, ruleRef } from '../wording';
+import { finding } from './finding';
 
 function target({ destination }: RouteDestination): string {
-  return destination.subset
-    ? `${destination.host} subset ${destination.subset}`
-    : destination.host;
+  return describeTarget(destination.host, destination.subset);
 }
 
 /** Weights scaled to add up to exactly 100, rounding error given to the largest. */

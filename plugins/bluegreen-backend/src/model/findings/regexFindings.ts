@@ -1,8 +1,12 @@
-import type { Finding, StringMatch } from '@bluegreen-istio/plugin-bluegreen-common';
+import type {
+  Finding,
+  StringMatch,
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
 import { regexProblem } from '../regex';
 import { MatchBlock } from '../rules';
-import { finding, ruleRef } from './finding';
+import { ruleRef } from '../wording';
+import { finding } from './finding';
 
 /** Every regex a match block holds, with where it stands. */
 function regexesOf(block: MatchBlock): Array<[string, string]> {

@@ -1,15 +1,19 @@
-import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
-import { Affinity, affinitiesOf, keepsAffinity } from '../affinity';
+import {
+  Finding,
+  MESH_GATEWAY,
+} from '@bluegreen-istio/plugin-bluegreen-common';
+import { Affinity, affinitiesOf, keepsAffinity } from '../colourAffinity';
 import { Analysis } from '../analysis';
-import { MESH, Subset, VirtualService } from '../istio';
+import { Subset, VirtualService } from '../istio';
 import { Labels, formatLabels } from '../labels';
 import { Request, firstMatch } from '../matching';
 import { Mesh, boundGateways, namespaceOf, qualifiedName } from '../mesh';
 import { PodShare, percentByColour, resolveRoute } from '../routing';
-import { Rule, ruleLabel, rulesOf } from '../rules';
+import { Rule, rulesOf } from '../rules';
 import { Tier } from '../tiers';
-import { describeShares, unmatchedOutcome } from '../traffic';
-import { finding, ruleRef } from './finding';
+import { unmatchedOutcome } from '../traffic';
+import { describeShares, ruleLabel, ruleRef } from '../wording';
+import { finding } from './finding';
 
 function keptAffinities(rules: Rule[], analysis: Analysis): Affinity[] {
   return rules
@@ -51,8 +55,8 @@ function strayOutcome(
     path: '/',
     headers: {},
     sourceLabels: labels,
-    gateway: MESH,
-    port: mesh.defaultPort(host, MESH, namespaceOf(rules[0].vs)),
+    gateway: MESH_GATEWAY,
+    port: mesh.defaultPort(host, MESH_GATEWAY, namespaceOf(rules[0].vs)),
   };
   const { shares, text } = landing(mesh, rules, request);
   const onColour = (percentByColour(shares).get(colour) ?? 0) > 99.99;
@@ -121,7 +125,7 @@ function missingAffinityInList(analysis: Analysis, rules: Rule[]): Finding[] {
 
 export function missingAffinityFindings(analysis: Analysis): Finding[] {
   return analysis.mesh.objects.virtualServices
-    .filter(vs => boundGateways(vs).includes(MESH))
+    .filter(vs => boundGateways(vs).includes(MESH_GATEWAY))
     .flatMap(vs =>
       (['http', 'tcp', 'tls'] as const).flatMap(protocol => {
         const rules = rulesOf(vs).filter(r => r.protocol === protocol);
@@ -212,7 +216,11 @@ export function tierAffinityFindings(analysis: Analysis): Finding[] {
     .filter(a => !keepsAffinity(a) && analysis.colourLabels.has(a.subset))
     .map(crossedAffinityFinding);
   const tiers: TierAffinity[] = analysis.tiers.map(tier => {
-    const vs = analysis.mesh.virtualServiceFor(tier.host, MESH, tier.namespace);
+    const vs = analysis.mesh.virtualServiceFor(
+      tier.host,
+      MESH_GATEWAY,
+      tier.namespace,
+    );
     const kept = vs ? keptAffinities(rulesOf(vs), analysis) : [];
     return { tier, vs, colours: new Set(kept.map(a => a.callerColour)) };
   });

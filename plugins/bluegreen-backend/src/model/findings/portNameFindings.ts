@@ -2,7 +2,7 @@ import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { Finding } from '@bluegreen-istio/plugin-bluegreen-common';
 import { Analysis } from '../analysis';
 import { qualifiedName } from '../mesh';
-import { declaredProtocol } from '../ports';
+import { declaredProtocol } from '../portProtocols';
 import { finding } from './finding';
 
 function portFinding(
@@ -46,7 +46,7 @@ function portFinding(
 }
 
 /** Istio picks a port's protocol from its name; HTTP routes and affinity depend on it. */
-export function portFindings({ mesh }: Analysis): Finding[] {
+export function portNameFindings({ mesh }: Analysis): Finding[] {
   return mesh.objects.services.flatMap(service =>
     (service.spec?.ports ?? [])
       .map(port => portFinding(service, port))
