@@ -1,20 +1,37 @@
 /*
- * Benchmark of the blue/green state endpoint against the Kubernetes backend's objects-by-entity
- * endpoint, for the same entity, on the same backend, against the same Kubernetes API test server
- * seeded with the demo scenarios plus N generated blue/green services. The floor is an
- * authenticated request that does no work (`GET /api/bluegreen/health`).
+ * Benchmark of the blue/green state endpoint, on the demo backend against the Kubernetes API test
+ * server seeded with the demo scenarios plus N generated blue/green services, with users signed in
+ * through the demo OpenID Connect provider (so every request pays for a real permission decision).
  *
- *   yarn bench:state                 1,000 services, 10 s per endpoint
- *   yarn bench:state --smoke         50 services, 2 s per endpoint (what CI runs)
- *   options: --services N --duration S --concurrency C --entity component:default/pii-demo
+ * For each size it starts the same backend twice on the same catalog and cluster, with
+ * `bluegreen.watchCache` off and on, and prints:
+ * - the RSS growth the watch cache causes (on minus off, once each answers the state) and the
+ *   cache's own size as the plugin logs it (objects, bytes as JSON);
+ * - the time from backend start to a live cache;
+ * - under C concurrent clients: the floor (`/api/bluegreen/health/authorized`, an authenticated and
+ *   authorized no-op that makes the same permission check as `/state`), `/state`, and at the first
+ *   size the Kubernetes backend's objects-by-entity endpoint for the same entity: p50/p99, req/s,
+ *   cluster requests per request, and the ratios to the floor;
+ * - across sizes, state p50 at the largest size over p50 at the smallest.
+ *
+ *   yarn bench:state                 1,000 and 10,000 services, 50 clients, 10 s per endpoint
+ *   yarn bench:state --smoke         50 services, 50 clients, 2 s per endpoint (what CI runs)
+ *   options: --services 1000,10000 --duration S --concurrency C --entity component:default/pii-demo
+ *            --cpu-prof DIR (CPU profiles of the watch-cache backend, written when it stops)
  */
 import {
+  KubeTestServer,
   SCENARIOS_DIR,
   generateBlueGreenServices,
   startKubeTestServer,
 } from '@internal/kube-test-server';
-import { e2eConfig, startBackend, waitForHttp } from '@internal/e2e';
-import { randomBytes } from 'node:crypto';
+import { signInToBackstage, startOidcProvider } from '@internal/oidc-provider';
+import {
+  e2eConfig,
+  oidcClientFor,
+  startBackend,
+  waitForHttp,
+} from '@internal/e2e';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,11 +43,23 @@ function argument(name: string, fallback: string): string {
 }
 
 const smoke = process.argv.includes('--smoke');
-const services = Number(argument('services', smoke ? '50' : '1000'));
+const sizes = argument('services', smoke ? '50' : '1000,10000')
+  .split(',')
+  .map(Number);
 const durationMs = Number(argument('duration', smoke ? '2' : '10')) * 1000;
-const concurrency = Number(argument('concurrency', '8'));
+const warmupMs = smoke ? 500 : 2000;
+const concurrency = Number(argument('concurrency', '50'));
 const entityRef = argument('entity', 'component:default/pii-demo');
 const port = Number(argument('port', '7027'));
+const cpuProfileDir = argument('cpu-prof', '');
+/** Readers of examples/org.yaml the clients sign in as, round robin. */
+const USERS = ['alice', 'bob', 'carol', 'paul', 'vera'];
+/** Goals of issue 14. */
+const MAX_STATE_TO_FLOOR = 1.5;
+const MAX_GROWTH_MB_PER_1000 = 100;
+const MAX_P50_LARGEST_TO_SMALLEST = 1.2;
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -38,15 +67,150 @@ function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 function row(name: string, r: LoadResult, clusterRequests?: number) {
-  return `${name.padEnd(34)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms
+  return `${name.padEnd(36)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms
     .toFixed(2)
-    .padStart(8)} ${r.rps.toFixed(0).padStart(8)} ${String(r.errors).padStart(6)} ${
+    .padStart(8)} ${r.rps.toFixed(0).padStart(8)} ${String(r.errors).padStart(
+    6,
+  )} ${
     clusterRequests === undefined ? '' : clusterRequests.toFixed(3).padStart(10)
   }`;
 }
 
-async function main() {
+/** Retries `read` until it returns a value, for what the backend does shortly after start. */
+async function eventually<T>(
+  what: string,
+  read: () => Promise<T | undefined>,
+  timeoutMs = 180_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await read();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms (${last})`);
+}
+
+interface RunningBackend {
+  base: string;
+  pid: number;
+  logFile: string;
+  startedAt: number;
+  tokens: string[];
+  stop(): Promise<void>;
+}
+
+async function startBenchBackend(
+  kube: KubeTestServer,
+  oidcMetadataUrl: string,
+  watchCache: boolean,
+): Promise<RunningBackend> {
+  const config = JSON.parse(
+    e2eConfig({
+      port,
+      kubeUrl: kube.url,
+      kubeToken: kube.token,
+      oidcMetadataUrl,
+    }),
+  );
+  config.bluegreen = { watchCache };
+  const name = `bluegreen-bench-${port}-${watchCache ? 'cache' : 'direct'}`;
+  const configFile = path.join(os.tmpdir(), `${name}.json`);
+  fs.writeFileSync(configFile, JSON.stringify(config));
+  const logFile = path.join(os.tmpdir(), `${name}.log`);
+  // startBackend passes this process's environment on.
+  const nodeOptions = process.env.NODE_OPTIONS;
+  if (cpuProfileDir && watchCache) {
+    process.env.NODE_OPTIONS = `${
+      nodeOptions ?? ''
+    } --cpu-prof --cpu-prof-dir=${path.resolve(cpuProfileDir)}`;
+  }
+  const startedAt = performance.now();
+  const child = startBackend(configFile, logFile);
+  if (nodeOptions === undefined) {
+    delete process.env.NODE_OPTIONS;
+  } else {
+    process.env.NODE_OPTIONS = nodeOptions;
+  }
+  const exited = new Promise(resolve => child.once('exit', resolve));
+  const stop = async () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await Promise.race([exited, sleep(15_000)]);
+  };
+  try {
+    const base = `http://localhost:${port}`;
+    await waitForHttp(`${base}/.backstage/health/v1/readiness`, 180_000);
+    // Sign-in resolves users in the catalog, which ingests examples/org.yaml shortly after start.
+    const tokens = await Promise.all(
+      USERS.map(username =>
+        eventually(
+          `signing in ${username}`,
+          async () =>
+            (
+              await signInToBackstage({ backendUrl: base, username })
+            ).token,
+        ),
+      ),
+    );
+    return { base, pid: child.pid!, logFile, startedAt, tokens, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The state answer as soon as the catalog has the entity; with `live`, once it has an ETag. */
+async function firstState(backend: RunningBackend, live: boolean) {
+  const url = `${
+    backend.base
+  }/api/bluegreen/state?entityRef=${encodeURIComponent(entityRef)}`;
+  return eventually(
+    `a ${live ? 'live ' : ''}state of ${entityRef}`,
+    async () => {
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${backend.tokens[0]}` },
+      });
+      const body = await res.text();
+      if (res.status === 404) return undefined;
+      if (!res.ok) throw new Error(`state endpoint: ${res.status} ${body}`);
+      return !live || res.headers.get('etag') ? body : undefined;
+    },
+  );
+}
+
+/** The plugin's own line about its cache, logged when every informer of a cluster is live. */
+function cacheLine(logFile: string): string | undefined {
+  const log = fs.readFileSync(logFile, 'utf8');
+  const lines = log
+    .split('\n')
+    .filter(l => l.includes('Watch cache of cluster'));
+  return lines.at(-1)?.replace(/^.*(Watch cache of cluster)/, '$1');
+}
+
+interface SizeResult {
+  services: number;
+  growthMb: number;
+  state: LoadResult;
+  floor: LoadResult;
+}
+
+async function benchSize(
+  services: number,
+  first: boolean,
+  oidcMetadataUrl: string,
+): Promise<SizeResult> {
   const kube = await startKubeTestServer({
     port: 0,
     control: true,
@@ -55,108 +219,165 @@ async function main() {
       namespaces: Math.max(1, Math.ceil(services / 50)),
     }),
   });
-  const staticToken = randomBytes(24).toString('hex');
-  const configFile = path.join(os.tmpdir(), `bluegreen-bench-${port}.json`);
-  fs.writeFileSync(
-    configFile,
-    e2eConfig({ port, kubeUrl: kube.url, kubeToken: kube.token, staticToken }),
-  );
-  const logFile = path.join(os.tmpdir(), `bluegreen-bench-${port}.log`);
-  const backend = startBackend(configFile, logFile);
-  const stop = async () => {
-    try {
-      process.kill(-backend.pid!, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    await kube.close();
-  };
-
   try {
-    const base = `http://localhost:${port}`;
-    await waitForHttp(`${base}/.backstage/health/v1/readiness`, 180_000);
-    const headers = {
-      authorization: `Bearer ${staticToken}`,
-      'content-type': 'application/json',
-    };
-    const get = (p: string) => () => fetch(`${base}${p}`, { headers });
-
-    // The catalog ingests the demo entities shortly after start.
-    const [kind, rest] = entityRef.split(':');
-    const [namespace, name] = rest.split('/');
-    const entityUrl = `${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`;
-    let entityRes = await fetch(entityUrl, { headers });
-    for (let tries = 0; entityRes.status === 404 && tries < 120; tries++) {
-      await new Promise(r => setTimeout(r, 500));
-      entityRes = await fetch(entityUrl, { headers });
+    const direct = await startBenchBackend(kube, oidcMetadataUrl, false);
+    let rssDirect: number;
+    try {
+      await firstState(direct, false);
+      await sleep(2000);
+      rssDirect = rssMb(direct.pid);
+    } finally {
+      await direct.stop();
     }
-    if (!entityRes.ok) {
-      throw new Error(
-        `catalog lookup of ${entityRef}: ${entityRes.status} ${await entityRes.text()}`,
+
+    const cached = await startBenchBackend(kube, oidcMetadataUrl, true);
+    try {
+      const readyMs = performance.now() - cached.startedAt;
+      await firstState(cached, true);
+      const liveMs = performance.now() - cached.startedAt;
+      await sleep(2000);
+      const rssCached = rssMb(cached.pid);
+
+      let next = 0;
+      const headers = () => ({
+        authorization: `Bearer ${cached.tokens[next++ % cached.tokens.length]}`,
+        'content-type': 'application/json',
+      });
+      const query = `entityRef=${encodeURIComponent(entityRef)}`;
+      const get = (p: string) => () =>
+        fetch(`${cached.base}${p}`, { headers: headers() });
+      const load = (send: () => Promise<Response>) =>
+        runLoad({ send, concurrency, durationMs, warmupMs });
+      const countRequests = () =>
+        Object.values(kube.requestCounts()).reduce((a, b) => a + b, 0);
+      // Warm-up requests are not in `requests` but did reach the cluster: divide by every request.
+      const perRequest = (cluster: number, r: LoadResult) =>
+        cluster / Math.max(1, r.requests);
+
+      const floor = await load(
+        get(`/api/bluegreen/health/authorized?${query}`),
+      );
+      kube.resetRequestCounts();
+      const state = await load(get(`/api/bluegreen/state?${query}`));
+      const stateClusterRequests = countRequests();
+      let kubernetes: LoadResult | undefined;
+      let kubernetesClusterRequests = 0;
+      if (first) {
+        const [kind, rest] = entityRef.split(':');
+        const [namespace, name] = rest.split('/');
+        const entity = await (
+          await fetch(
+            `${cached.base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+            { headers: headers() },
+          )
+        ).json();
+        const body = JSON.stringify({ entity });
+        kube.resetRequestCounts();
+        kubernetes = await load(() =>
+          fetch(
+            `${cached.base}/api/kubernetes/services/${encodeURIComponent(
+              name,
+            )}`,
+            { method: 'POST', headers: headers(), body },
+          ),
+        );
+        kubernetesClusterRequests = countRequests();
+      }
+      const rssAfter = rssMb(cached.pid);
+
+      const growthMb = rssCached - rssDirect;
+      console.log(
+        `\n${services} generated services + demo scenarios, entity ${entityRef}, ${concurrency} concurrent clients signed in as ${USERS.join(
+          ', ',
+        )}, ${durationMs / 1000} s each`,
+      );
+      console.log(
+        `${'endpoint'.padEnd(36)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(
+          8,
+        )} ${'req/s'.padStart(8)} ${'errors'.padStart(
+          6,
+        )} ${'cluster req/req'.padStart(10)}`,
+      );
+      console.log(row('floor (authenticated, authorized)', floor));
+      console.log(
+        row('bluegreen state', state, perRequest(stateClusterRequests, state)),
+      );
+      if (kubernetes) {
+        console.log(
+          row(
+            'kubernetes objects-by-entity',
+            kubernetes,
+            perRequest(kubernetesClusterRequests, kubernetes),
+          ),
+        );
+      }
+      console.log(
+        `state/floor at ${concurrency} clients: p50 ${(
+          state.p50Ms / floor.p50Ms
+        ).toFixed(2)} (goal <= ${MAX_STATE_TO_FLOOR}), throughput ${(
+          floor.rps / state.rps
+        ).toFixed(2)}${
+          kubernetes
+            ? `; p50 bluegreen/kubernetes ${(
+                state.p50Ms / kubernetes.p50Ms
+              ).toFixed(3)}`
+            : ''
+        }`,
+      );
+      console.log(
+        `backend RSS: ${rssDirect} MB with watchCache off, ${rssCached} MB on: growth ${growthMb} MB (${(
+          (growthMb * 1000) /
+          services
+        ).toFixed(
+          1,
+        )} MB per 1,000 services, goal < ${MAX_GROWTH_MB_PER_1000}); ${rssAfter} MB after the load`,
+      );
+      console.log(
+        cacheLine(cached.logFile) ?? 'the plugin logged no cache size',
+      );
+      console.log(
+        `backend start → ready ${seconds(readyMs)}, → live cache ${seconds(
+          liveMs,
+        )} (first state request after catalog ingestion and sign-in)`,
+      );
+      const errors = floor.errors + state.errors + (kubernetes?.errors ?? 0);
+      if (errors > 0) {
+        throw new Error(
+          `${errors} benchmark requests failed: see the errors column; backend log: ${cached.logFile}`,
+        );
+      }
+      return { services, growthMb, state, floor };
+    } finally {
+      await cached.stop();
+    }
+  } finally {
+    await kube.close();
+  }
+}
+
+async function main() {
+  const oidc = await startOidcProvider({ clients: [oidcClientFor(port)] });
+  try {
+    const results: SizeResult[] = [];
+    for (const [i, services] of sizes.entries()) {
+      results.push(await benchSize(services, i === 0, oidc.metadataUrl));
+    }
+    if (results.length > 1) {
+      const smallest = results[0];
+      const largest = results[results.length - 1];
+      console.log(
+        `\nstate p50 at ${largest.services} services / at ${
+          smallest.services
+        }: ${(largest.state.p50Ms / smallest.state.p50Ms).toFixed(
+          2,
+        )} (goal <= ${MAX_P50_LARGEST_TO_SMALLEST})`,
       );
     }
-    const entity = await entityRes.json();
-
-    const statePath = `/api/bluegreen/state?entityRef=${encodeURIComponent(entityRef)}`;
-    const first = await get(statePath)();
-    if (!first.ok) {
-      throw new Error(`state endpoint: ${first.status} ${await first.text()}`);
-    }
-    const kubernetesBody = JSON.stringify({ entity });
-    const kubernetes = () =>
-      fetch(`${base}/api/kubernetes/services/${encodeURIComponent(name)}`, {
-        method: 'POST',
-        headers,
-        body: kubernetesBody,
-      });
-    const probe = await kubernetes();
-    if (!probe.ok) {
-      throw new Error(`kubernetes endpoint: ${probe.status} ${await probe.text()}`);
-    }
-
-    const load = (send: () => Promise<Response>) =>
-      runLoad({ send, concurrency, durationMs, warmupMs: smoke ? 500 : 2000 });
-    const countRequests = () =>
-      Object.values(kube.requestCounts()).reduce((a, b) => a + b, 0);
-
-    const floor = await load(get('/api/bluegreen/health'));
-    kube.resetRequestCounts();
-    const ours = await load(get(statePath));
-    const oursClusterRequests = countRequests();
-    kube.resetRequestCounts();
-    const theirs = await load(kubernetes);
-    const theirsClusterRequests = countRequests();
-    const memory = rssMb(backend.pid!);
-
-    // Warm-up requests are not in `requests` but did reach the cluster: divide by every request.
-    const perRequest = (cluster: number, r: LoadResult) =>
-      cluster / Math.max(1, r.requests);
-
-    console.log(
-      `\nState benchmark: ${services} generated services + demo scenarios, entity ${entityRef}, ${concurrency} concurrent clients, ${durationMs / 1000} s each`,
-    );
-    console.log(
-      `${'endpoint'.padEnd(34)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(8)} ${'errors'.padStart(6)} ${'cluster req/req'.padStart(10)}`,
-    );
-    console.log(row('floor (authenticated no-op)', floor));
-    console.log(row('bluegreen state', ours, perRequest(oursClusterRequests, ours)));
-    console.log(
-      row('kubernetes objects-by-entity', theirs, perRequest(theirsClusterRequests, theirs)),
-    );
-    console.log(
-      `p50 ratio bluegreen/kubernetes: ${(ours.p50Ms / theirs.p50Ms).toFixed(3)} (target <= 0.1); bluegreen/floor: ${(
-        ours.p50Ms / floor.p50Ms
-      ).toFixed(2)} (target <= 2)`,
-    );
-    console.log(`backend memory (RSS): ${memory} MB`);
-    if (ours.errors + theirs.errors + floor.errors > 0) {
-      throw new Error('some benchmark requests failed: see the errors column');
-    }
   } catch (e) {
-    console.error(`benchmark failed: ${(e as Error).message}\nbackend log: ${logFile}`);
+    console.error(`benchmark failed: ${(e as Error).message}`);
     process.exitCode = 1;
   } finally {
-    await stop();
+    await oidc.close();
   }
 }
 

@@ -11,6 +11,7 @@ import {
   ObjectCache,
   Watch,
 } from '@kubernetes/client-node';
+import { EventEmitter, once } from 'node:events';
 import { ClusterObjects } from '../model';
 import {
   ClusterDetails,
@@ -18,6 +19,7 @@ import {
   kubeConfigFor,
 } from './clusters';
 import { ClusterReadError, classifyClusterError } from './errors';
+import { slimObject } from './slimObjects';
 
 type ResourceKey = keyof ClusterObjects;
 
@@ -85,39 +87,99 @@ function resourceAccesses(
   ];
 }
 
+/** Objects of the same name but another UID than the cached ones: another cluster answers. */
+class ReplacedClusterError extends Error {}
+
 /**
- * A watch that ends with an error after an ERROR event. The informer acts on 410 Expired alone
- * (it lists again); after any other ERROR, e.g. "Too large resource version" (504) from a cluster
- * rebuilt behind the same URL whose resourceVersions went back, it would resume from the same
- * resourceVersion for ever and keep serving the old cluster's objects.
+ * The watch of one informer. It ends with an error after an ERROR event: the informer acts on
+ * 410 Expired alone (it lists again); after any other ERROR, e.g. "Too large resource version"
+ * (504) from a cluster rebuilt behind the same URL whose resourceVersions went back, it would
+ * resume from the same resourceVersion for ever and keep serving the old cluster's objects. It
+ * also ends with an error when an event contradicts the cache (see {@link replacedObject}), and it
+ * hands the informer only what the cache keeps of each object.
  */
-class ErrorEventEndingWatch extends Watch {
-  override watch(
+class CacheKeepingWatch extends Watch {
+  constructor(
+    kc: KubeConfig,
+    private readonly key: ResourceKey,
+    private readonly contradiction: (
+      object: KubernetesObject,
+    ) => string | undefined,
+  ) {
+    super(kc);
+  }
+
+  override async watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
     callback: (phase: string, apiObj: any, watchObj?: any) => void,
     done: (err: any) => void,
   ): Promise<AbortController> {
     let failure: Error | undefined;
-    return super.watch(
+    const stream: { controller?: AbortController } = {};
+    const fail = (error: Error) => {
+      failure ??= error;
+      stream.controller?.abort();
+    };
+    stream.controller = await super.watch(
       path,
       queryParams,
       (phase, apiObj, watchObj) => {
+        if (failure) return;
         if (phase === 'ERROR' && apiObj?.code !== 410) {
-          failure = Object.assign(
-            new Error(
-              `watch ended by the API server: ${apiObj?.code} ${
-                apiObj?.reason ?? ''
-              } ${apiObj?.message ?? ''}`.trim(),
+          fail(
+            Object.assign(
+              new Error(
+                `watch ended by the API server: ${apiObj?.code} ${
+                  apiObj?.reason ?? ''
+                } ${apiObj?.message ?? ''}`.trim(),
+              ),
+              { statusCode: apiObj?.code },
             ),
-            { statusCode: apiObj?.code },
           );
+        }
+        if (phase === 'ADDED' || phase === 'MODIFIED') {
+          const contradiction = this.contradiction(apiObj);
+          if (contradiction) {
+            fail(new ReplacedClusterError(contradiction));
+            return;
+          }
+          callback(phase, slimObject(this.key, apiObj), watchObj);
+          return;
         }
         callback(phase, apiObj, watchObj);
       },
-      err => done(err ?? failure ?? null),
+      err => done(failure ?? err ?? null),
     );
+    if (failure) stream.controller.abort();
+    return stream.controller;
   }
+}
+
+/**
+ * Why `object` cannot be an update of what `cache` holds under its name, if it cannot. An object
+ * deleted and created again is deleted from the cache first (a DELETED event, or a list without
+ * it), so a different UID under a cached name means the objects come from another cluster: one
+ * rebuilt or restored behind the same URL whose resourceVersions happen to be ahead of the cache's.
+ * Resuming from the cache's resourceVersion, or a relist that keeps cached objects whose
+ * resourceVersion is listed again, would then mix the two clusters' objects.
+ */
+function replacedObject(
+  cache: ObjectCache<KubernetesObject>,
+  object: KubernetesObject,
+): string | undefined {
+  const name = object.metadata?.name;
+  if (!name) return undefined;
+  const cached = cache.get(name, object.metadata?.namespace);
+  const uid = cached?.metadata?.uid;
+  if (!uid || !object.metadata?.uid || uid === object.metadata.uid) {
+    return undefined;
+  }
+  return `${object.kind ?? 'object'} ${
+    object.metadata?.namespace ? `${object.metadata.namespace}/` : ''
+  }${name} has UID ${
+    object.metadata.uid
+  } but the cache holds UID ${uid}: the cluster behind the URL was replaced`;
 }
 
 interface WatchedResource {
@@ -136,6 +198,13 @@ export interface ClusterObjectSourceOptions {
   logger: LoggerService;
 }
 
+/** What the watch cache of one cluster holds. */
+export interface WatchCacheSize {
+  objects: Record<ResourceKey, number>;
+  /** The cached objects' size as JSON: an estimate of what they take in memory. */
+  jsonBytes: number;
+}
+
 const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
@@ -143,13 +212,18 @@ const MAX_RESTART_DELAY_MS = 30_000;
  * is held by an informer, so a state request costs no cluster request at steady state; until an
  * informer has listed and is watching (at start, or after its watch failed), the namespace the
  * request asks about is read directly, so answers are never served from a cache that is not live.
+ * The cache keeps of each object only what the model reads (see slimObjects.ts).
  */
 export class ClusterObjectSource {
   readonly cluster: ClusterDetails;
   private readonly accesses: ResourceAccess[];
   private readonly kc: KubeConfig;
   private watched?: WatchedResource[];
-  private closed = false;
+  /** Aborted by {@link close}: ends every wait for the cache. */
+  private readonly closing = new AbortController();
+  /** Emits `live` whenever the last informer that was not live becomes live. */
+  private readonly events = new EventEmitter();
+  private watchStartedAt = 0;
   /** Bumped by every watch event and every (re)sync; see {@link liveVersion}. */
   private changeSeq = 0;
   private syncSeq = 0;
@@ -164,6 +238,8 @@ export class ClusterObjectSource {
     this.cluster = cluster;
     this.kc = kubeConfigFor(cluster);
     this.accesses = resourceAccesses(this.kc, options.istioApiVersion);
+    // Every waiting request listens; more than the default ten is normal, not a leak.
+    this.events.setMaxListeners(0);
   }
 
   /** True when every resource type is served from a live watch. */
@@ -186,6 +262,23 @@ export class ClusterObjectSource {
     }
     const change = this.lastChangeByNamespace.get(namespace) ?? 0;
     return `${this.syncSeq}.${change}.${this.lastVirtualServiceChange}`;
+  }
+
+  /** How many objects the cache holds, and about how many bytes; undefined without a cache. */
+  cacheSize(): WatchCacheSize | undefined {
+    if (!this.watched) {
+      return undefined;
+    }
+    const objects = {} as Record<ResourceKey, number>;
+    let jsonBytes = 0;
+    for (const w of this.watched) {
+      const cached = w.informer.list();
+      objects[w.access.key] = cached.length;
+      for (const object of cached) {
+        jsonBytes += JSON.stringify(object).length;
+      }
+    }
+    return { objects, jsonBytes };
   }
 
   /**
@@ -216,7 +309,7 @@ export class ClusterObjectSource {
         return this.fromCache(namespace);
       }
       if (!namespace) {
-        await this.withTimeout(this.waitUntilLive(), 'waiting for the watch');
+        await this.waitUntilLive();
         return this.fromCache(namespace);
       }
     }
@@ -230,11 +323,15 @@ export class ClusterObjectSource {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.closing.abort();
     for (const w of this.watched ?? []) {
       clearTimeout(w.restartTimer);
       await w.informer.stop();
     }
+  }
+
+  private get closed(): boolean {
+    return this.closing.signal.aborted;
   }
 
   private fromCache(namespace?: string): ClusterObjects {
@@ -269,6 +366,7 @@ export class ClusterObjectSource {
     if (this.watched) {
       return;
     }
+    this.watchStartedAt = performance.now();
     this.watched = this.accesses.map(access => {
       const watched = { access, synced: false, failures: 0 } as WatchedResource;
       watched.informer = this.informerFor(watched);
@@ -279,12 +377,30 @@ export class ClusterObjectSource {
 
   /** A new informer, with an empty cache and no resourceVersion: it starts with a full list. */
   private informerFor(w: WatchedResource): WatchedResource['informer'] {
-    const informer = new ListWatch(
+    const { key } = w.access;
+    // Set below; the list and the watch run once the informer is started.
+    const cache: { informer?: WatchedResource['informer'] } = {};
+    const list = async () => {
+      const listed = await w.access.listAll();
+      // The first list fills an empty cache; a relist (after 410 Expired) updates it in place.
+      for (const object of listed.items) {
+        const contradiction = replacedObject(cache.informer!, object);
+        if (contradiction) throw new ReplacedClusterError(contradiction);
+      }
+      return {
+        ...listed,
+        items: listed.items.map(object => slimObject(key, object)),
+      };
+    };
+    const informer: WatchedResource['informer'] = new ListWatch(
       w.access.watchPath,
-      new ErrorEventEndingWatch(this.kc),
-      w.access.listAll,
+      new CacheKeepingWatch(this.kc, key, object =>
+        replacedObject(cache.informer!, object),
+      ),
+      list,
       false,
     );
+    cache.informer = informer;
     // A replaced informer still reports its own stop; only the current one speaks for `w`.
     informer.on('error', err => {
       if (w.informer === informer) this.onWatchError(w, err);
@@ -296,7 +412,7 @@ export class ClusterObjectSource {
       if (namespace) {
         this.lastChangeByNamespace.set(namespace, this.changeSeq);
       }
-      if (w.access.key === 'virtualServices') {
+      if (key === 'virtualServices') {
         this.lastVirtualServiceChange = this.changeSeq;
       }
     });
@@ -320,10 +436,28 @@ export class ClusterObjectSource {
           this.syncSeq += 1;
           w.synced = true;
           w.failures = 0;
+          if (this.isLive()) this.onLive();
         }
       })
       .catch(err => this.onWatchError(w, err))
       .finally(() => w.informer.off('error', onStartError));
+  }
+
+  private onLive() {
+    const size = this.cacheSize()!;
+    const counts = Object.entries(size.objects)
+      .map(([key, count]) => `${key} ${count}`)
+      .join(', ');
+    const total = Object.values(size.objects).reduce((a, b) => a + b, 0);
+    this.options.logger.info(
+      `Watch cache of cluster '${this.cluster.name}' is live ${Math.round(
+        performance.now() - this.watchStartedAt,
+      )} ms after the watch started: ${total} objects (${counts}), ${(
+        size.jsonBytes /
+        2 ** 20
+      ).toFixed(1)} MB as JSON`,
+    );
+    this.events.emit('live');
   }
 
   /** A failed list or watch stops the informer: replace it after a growing delay. */
@@ -333,13 +467,16 @@ export class ClusterObjectSource {
       return;
     }
     w.failures += 1;
-    const delay = Math.min(500 * 2 ** (w.failures - 1), MAX_RESTART_DELAY_MS);
+    const delay =
+      err instanceof ReplacedClusterError
+        ? 0
+        : Math.min(500 * 2 ** (w.failures - 1), MAX_RESTART_DELAY_MS);
     this.options.logger.warn(
       `Watch of ${w.access.watchPath} on cluster '${
         this.cluster.name
       }' failed (${
         classifyClusterError(err).message
-      }); restarting in ${delay} ms`,
+      }); rebuilding its cache from a fresh list in ${delay} ms`,
     );
     w.restartTimer = setTimeout(() => {
       w.restartTimer = undefined;
@@ -353,9 +490,34 @@ export class ClusterObjectSource {
     w.restartTimer.unref?.();
   }
 
+  /**
+   * Resolves once every informer is live; rejects after the cluster timeout, or when the source
+   * is closed. Listens for the informers' syncs instead of polling, and leaves no timer behind.
+   */
   private async waitUntilLive(): Promise<void> {
-    while (!this.isLive()) {
-      await new Promise(resolve => setTimeout(resolve, 50));
+    if (this.isLive()) return;
+    const gaveUp = new AbortController();
+    const timer = setTimeout(() => gaveUp.abort(), this.options.timeoutMs);
+    try {
+      await once(this.events, 'live', {
+        signal: AbortSignal.any([gaveUp.signal, this.closing.signal]),
+      });
+    } catch (e) {
+      if (this.closed) {
+        throw new ClusterReadError(
+          `cluster '${this.cluster.name}' is no longer read: the backend is shutting down`,
+          'unknown',
+        );
+      }
+      if (gaveUp.signal.aborted) {
+        throw new ClusterReadError(
+          `cluster '${this.cluster.name}' did not answer within ${this.options.timeoutMs} ms (waiting for the watch)`,
+          'timeout',
+        );
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
