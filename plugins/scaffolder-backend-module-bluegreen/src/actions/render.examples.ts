@@ -36,7 +36,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Versions v1 and v2 split by weight on one host, everything on v1 at first; no colour hosts and no mesh affinity (the myapp shape).',
+      'Versions v1 and v2 split 50/50 by weight on one host; no colour hosts and no mesh affinity (the myapp shape).',
     example: step('Render a weighted switch', {
       ...myappInput,
       istioApiVersion: 'v1alpha3',

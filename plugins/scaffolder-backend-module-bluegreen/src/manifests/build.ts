@@ -11,10 +11,9 @@ import {
 } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
+import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
 import { BlueGreenServiceSpec, IstioApiVersion } from './input';
 
-/** The gateway name Istio reserves for sidecars: rules bound to it apply inside the mesh. */
-const MESH = 'mesh';
 const VERSION_LABEL = 'version';
 
 type VirtualServiceSpec = NonNullable<IVirtualService['spec']>;
@@ -123,7 +122,8 @@ export function hostsOf(spec: BlueGreenServiceSpec): BlueGreenHosts {
   };
 }
 
-interface Tier {
+/** What the manifests of one tier (web, or the database) are written from. */
+interface TierSpec {
   name: string;
   port: number;
   portName: string;
@@ -131,9 +131,9 @@ interface Tier {
   imageOf: (colour: string) => string;
 }
 
-function tiersOf(spec: BlueGreenServiceSpec): Tier[] {
+function tierSpecsOf(spec: BlueGreenServiceSpec): TierSpec[] {
   const { service, database } = spec;
-  const web: Tier = {
+  const web: TierSpec = {
     name: service.name,
     port: service.port,
     portName: `${service.protocol}-${service.port}`,
@@ -156,7 +156,7 @@ function tiersOf(spec: BlueGreenServiceSpec): Tier[] {
 
 function workloadManifests(
   spec: BlueGreenServiceSpec,
-  tier: Tier,
+  tier: TierSpec,
 ): RenderedManifest[] {
   const deployments = spec.colours.map(colour => {
     const labels = { app: tier.name, [VERSION_LABEL]: colour };
@@ -217,7 +217,7 @@ function workloadManifests(
 
 function destinationRule(
   spec: BlueGreenServiceSpec,
-  tier: Tier,
+  tier: TierSpec,
 ): RenderedManifest {
   return {
     path: `${tier.name}/destinationrule.yaml`,
@@ -240,7 +240,7 @@ function destinationRule(
  */
 function webVirtualService(
   spec: BlueGreenServiceSpec,
-  tier: Tier,
+  tier: TierSpec,
   hosts: BlueGreenHosts,
 ): RenderedManifest {
   const gateway = spec.gateway.ref;
@@ -298,7 +298,7 @@ function webVirtualService(
       metadata: { name: tier.name, namespace: spec.namespace },
       spec: {
         hosts: vsHosts,
-        gateways: meshAffinity ? [MESH, gateway] : [gateway],
+        gateways: meshAffinity ? [MESH_GATEWAY, gateway] : [gateway],
         http: [...colourRules, sharedRule],
       },
     }),
@@ -308,7 +308,7 @@ function webVirtualService(
 /** In-mesh TCP affinity for the database: each colour's callers reach that colour's pods. */
 function databaseVirtualService(
   spec: BlueGreenServiceSpec,
-  tier: Tier,
+  tier: TierSpec,
 ): RenderedManifest {
   const tcp: TcpRoute[] = spec.colours.map(colour => ({
     match: [{ sourceLabels: { [VERSION_LABEL]: colour } }],
@@ -326,7 +326,7 @@ function databaseVirtualService(
     path: `${tier.name}/virtualservice.yaml`,
     object: istio(spec.istioApiVersion).virtualService({
       metadata: { name: tier.name, namespace: spec.namespace },
-      spec: { hosts: [tier.name], gateways: [MESH], tcp },
+      spec: { hosts: [tier.name], gateways: [MESH_GATEWAY], tcp },
     }),
   };
 }
@@ -361,7 +361,7 @@ export function buildBlueGreenManifests(
   spec: BlueGreenServiceSpec,
 ): BlueGreenManifests {
   const hosts = hostsOf(spec);
-  const [web, database] = tiersOf(spec);
+  const [web, database] = tierSpecsOf(spec);
   const manifests: RenderedManifest[] = [];
 
   if (spec.includeWorkloads) {

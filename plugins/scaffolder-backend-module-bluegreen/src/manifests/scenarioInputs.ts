@@ -1,4 +1,7 @@
-/* The reference scenarios as action input: the action's examples and the tests start from these. */
+/*
+ * The demo scenarios as action input: the action's examples and the tests start from these, and
+ * scenarioInputs.test.ts checks them against the scenarios' YAML.
+ */
 import { BlueGreenInput } from './input';
 
 /** The pii-demo scenario as action input: web + MySQL, colour hosts, round robin, affinity. */
@@ -17,7 +20,7 @@ export const piiDemoInput: BlueGreenInput = {
   database: { name: 'mysql-server', image: 'mysql:8.0', port: 3306 },
 };
 
-/** The myapp scenario as action input: v1/v2 weighted on one host, no colour hosts or affinity. */
+/** The myapp scenario as action input: v1/v2 weighted 50/50 on one host, no colour hosts or affinity. */
 export const myappInput: BlueGreenInput = {
   name: 'myapp',
   namespace: 'myapp',
@@ -30,7 +33,7 @@ export const myappInput: BlueGreenInput = {
   routing: {
     colourHosts: false,
     sharedHost: 'weighted',
-    weights: [100, 0],
+    weights: [50, 50],
     meshAffinity: false,
   },
 };
