@@ -2,7 +2,11 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createBlueGreenManifestsRenderAction } from './actions/render';
 
-/** Adds the `bluegreen:manifests:render` action to the scaffolder. */
+/**
+ * Adds the `bluegreen:manifests:render` action to the scaffolder.
+ *
+ * @public
+ */
 export const scaffolderModuleBlueGreen = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'bluegreen',

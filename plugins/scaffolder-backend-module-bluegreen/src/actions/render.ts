@@ -13,6 +13,8 @@ export const RENDER_ACTION_ID = 'bluegreen:manifests:render';
  * `bluegreen:manifests:render`: writes the Kubernetes and Istio manifests of a blue/green
  * service (Namespace, Deployments per colour, Services, Gateway, DestinationRules,
  * VirtualServices) into the workspace, each checked against its published schema.
+ *
+ * @public
  */
 export function createBlueGreenManifestsRenderAction() {
   return createTemplateAction({

@@ -21,7 +21,11 @@ type HttpRoute = NonNullable<VirtualServiceSpec['http']>[number];
 type HttpMatch = NonNullable<HttpRoute['match']>[number];
 type TcpRoute = NonNullable<VirtualServiceSpec['tcp']>[number];
 
-/** A Kubernetes object as it is written out. */
+/**
+ * A Kubernetes object as it is written out.
+ *
+ * @public
+ */
 export interface KubeManifest {
   apiVersion: string;
   kind: string;
@@ -33,13 +37,21 @@ export interface KubeManifest {
   [key: string]: unknown;
 }
 
-/** One generated object and the file (relative to the target directory) it belongs in. */
+/**
+ * One generated object and the file (relative to the target directory) it belongs in.
+ *
+ * @public
+ */
 export interface RenderedManifest {
   path: string;
   object: KubeManifest;
 }
 
-/** Hosts the rendered service answers to. */
+/**
+ * Hosts the rendered service answers to.
+ *
+ * @public
+ */
 export interface BlueGreenHosts {
   /** `<name>.<domain>`: split between colours (round robin or weights). */
   shared: string;
@@ -52,6 +64,7 @@ export interface BlueGreenHosts {
   istioHosts: string[];
 }
 
+/** @public */
 export interface BlueGreenManifests {
   manifests: RenderedManifest[];
   hosts: BlueGreenHosts;
@@ -356,6 +369,8 @@ function gatewayManifest(
  * Builds the Kubernetes and Istio objects of a blue/green service: no I/O, every object checked
  * against its published schema. Paths are relative to the target directory; the namespace comes
  * first so the list can be applied in order.
+ *
+ * @public
  */
 export function buildBlueGreenManifests(
   spec: BlueGreenServiceSpec,

@@ -215,10 +215,18 @@ export function blueGreenInputSchema(z: Zod) {
 
 type ParsedInput = zod.output<ReturnType<typeof blueGreenInputSchema>>;
 
-/** The raw input the action accepts (before defaults). */
+/**
+ * The raw input the action accepts (before defaults).
+ *
+ * @public
+ */
 export type BlueGreenInput = zod.input<ReturnType<typeof blueGreenInputSchema>>;
 
-/** A validated, defaulted description of the blue/green service to render. */
+/**
+ * A validated, defaulted description of the blue/green service to render.
+ *
+ * @public
+ */
 export interface BlueGreenServiceSpec {
   name: string;
   namespace: string;
@@ -411,6 +419,8 @@ function formatIssues(issues: Issue[]): string {
 /**
  * Validates the action input and fills in defaults. Throws an InputError naming every offending
  * field, e.g. `routing.weights: weights add up to 90, not 100 (…)`.
+ *
+ * @public
  */
 export function parseBlueGreenInput(input: unknown): BlueGreenServiceSpec {
   const result = blueGreenInputSchema(zod).safeParse(input);
