@@ -1,5 +1,5 @@
 import type { V1ServicePort } from '@kubernetes/client-node';
-import type { Protocol } from './rules';
+import type { RuleProtocol } from '@bluegreen-istio/plugin-bluegreen-common';
 
 /** Protocols Istio recognises in a port name `<protocol>[-<suffix>]`; longer names first. */
 const ISTIO_PORT_PROTOCOLS = [
@@ -26,7 +26,7 @@ export function declaredProtocol(port: V1ServicePort): string | undefined {
 }
 
 /** Which VirtualService rule list serves a declared protocol. */
-export function ruleProtocolOf(declared: string): Protocol {
+export function ruleProtocolOf(declared: string): RuleProtocol {
   if (['http', 'http2', 'grpc', 'grpc-web'].includes(declared)) return 'http';
   if (['https', 'tls'].includes(declared)) return 'tls';
   return 'tcp';

@@ -2,7 +2,10 @@
  * VirtualService rules in one shape whatever their protocol, so matching, classification and
  * findings treat http, tcp and tls rules alike.
  */
-import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
+import {
+  MESH_GATEWAY,
+  RuleProtocol,
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   HTTPMatchRequest,
   HTTPRoute,
@@ -14,8 +17,6 @@ import {
 } from './istio';
 import type { Labels } from './labels';
 import { boundGateways, namespaceOf, normaliseGateway } from './mesh';
-
-export type Protocol = 'http' | 'tcp' | 'tls';
 
 /** One match block; its conditions must all hold. */
 export interface MatchBlock {
@@ -34,7 +35,7 @@ export interface MatchBlock {
 
 export interface Rule {
   vs: VirtualService;
-  protocol: Protocol;
+  protocol: RuleProtocol;
   index: number;
   name?: string;
   /** Empty when the rule takes every request. */
@@ -44,7 +45,7 @@ export interface Rule {
   action?: 'redirect' | 'direct response' | 'delegate';
 }
 
-const MODELLED_CONDITIONS: Record<Protocol, ReadonlySet<string>> = {
+const MODELLED_CONDITIONS: Record<RuleProtocol, ReadonlySet<string>> = {
   http: new Set([
     'name',
     'uri',
@@ -60,7 +61,7 @@ const MODELLED_CONDITIONS: Record<Protocol, ReadonlySet<string>> = {
 };
 
 function toBlock(
-  protocol: Protocol,
+  protocol: RuleProtocol,
   match: HTTPMatchRequest | L4MatchAttributes | TLSMatchAttributes,
 ): MatchBlock {
   const unmodelled = Object.entries(match)

@@ -10,7 +10,8 @@ import { Request, firstMatch } from './matching';
 import { Mesh, boundGateways, namespaceOf, qualifiedName } from './mesh';
 import { declaredProtocol, ruleProtocolOf } from './portProtocols';
 import { PodShare, dedicatedSubset, resolveRoute } from './routing';
-import { Protocol, Rule, rulesOf } from './rules';
+import type { RuleProtocol } from '@bluegreen-istio/plugin-bluegreen-common';
+import { Rule, rulesOf } from './rules';
 
 export interface HostRoute {
   /** As written in the entity's hosts or the VirtualService. */
@@ -38,7 +39,7 @@ export function rulesForRequest(
 ): Rule[] {
   const rules = rulesOf(vs);
   const present = [...new Set(rules.map(r => r.protocol))];
-  let protocol: Protocol | undefined = present[0];
+  let protocol: RuleProtocol | undefined = present[0];
   if (present.length > 1) {
     const port = mesh
       .serviceFor(withoutPort(request.host), namespaceOf(vs))
@@ -127,7 +128,7 @@ export interface Fallback {
 export function unmatchedOutcome(
   mesh: Mesh,
   vs: VirtualService,
-  protocol: Protocol,
+  protocol: RuleProtocol,
   host: string,
 ): Fallback {
   if (protocol === 'http') {

@@ -7,7 +7,8 @@ import { RouteDestination, StringMatch } from './istio';
 import { formatLabels } from './labels';
 import { qualifiedName } from './mesh';
 import { PodShare, percentByColour, roundPercent } from './routing';
-import type { MatchBlock, Protocol, Rule } from './rules';
+import type { RuleProtocol } from '@bluegreen-istio/plugin-bluegreen-common';
+import type { MatchBlock, Rule } from './rules';
 
 /** Header names Envoy reads as the request's host. */
 export const AUTHORITY_HEADERS: ReadonlySet<string> = new Set([
@@ -16,7 +17,10 @@ export const AUTHORITY_HEADERS: ReadonlySet<string> = new Set([
 ]);
 
 /** `HTTP rule 1` for `spec.http[0]`: protocol and position counted from 1, as people count. */
-export function ruleLabel(rule: { protocol: Protocol; index: number }): string {
+export function ruleLabel(rule: {
+  protocol: RuleProtocol;
+  index: number;
+}): string {
   return `${rule.protocol.toUpperCase()} rule ${rule.index + 1}`;
 }
 
