@@ -463,14 +463,18 @@ export class ClusterObjectSource {
   /** A failed list or watch stops the informer: replace it after a growing delay. */
   private onWatchError(w: WatchedResource, err: unknown) {
     w.synced = false;
-    if (this.closed || w.restartTimer) {
+    if (this.closed) {
+      return;
+    }
+    if (err instanceof ReplacedClusterError) {
+      this.rebuildAll(err);
+      return;
+    }
+    if (w.restartTimer) {
       return;
     }
     w.failures += 1;
-    const delay =
-      err instanceof ReplacedClusterError
-        ? 0
-        : Math.min(500 * 2 ** (w.failures - 1), MAX_RESTART_DELAY_MS);
+    const delay = Math.min(500 * 2 ** (w.failures - 1), MAX_RESTART_DELAY_MS);
     this.options.logger.warn(
       `Watch of ${w.access.watchPath} on cluster '${
         this.cluster.name
@@ -483,11 +487,32 @@ export class ClusterObjectSource {
       // After a failure the cluster behind the URL may not be the one listed before (storage
       // restored, cluster rebuilt): resuming from the old resourceVersion could keep objects
       // that are gone, so the cache is rebuilt from a fresh list.
-      void w.informer.stop();
-      w.informer = this.informerFor(w);
-      this.startInformer(w);
+      this.replaceInformer(w);
     }, delay);
     w.restartTimer.unref?.();
+  }
+
+  /**
+   * Another cluster answers behind the URL. Only some resource types may show it (pods of the
+   * new cluster have new names, so nothing contradicts the cached ones), so every type is listed
+   * afresh, at once.
+   */
+  private rebuildAll(reason: ReplacedClusterError) {
+    this.options.logger.warn(
+      `Watch cache of cluster '${this.cluster.name}' is rebuilt from fresh lists: ${reason.message}`,
+    );
+    for (const w of this.watched!) {
+      clearTimeout(w.restartTimer);
+      w.restartTimer = undefined;
+      w.synced = false;
+      this.replaceInformer(w);
+    }
+  }
+
+  private replaceInformer(w: WatchedResource) {
+    void w.informer.stop();
+    w.informer = this.informerFor(w);
+    this.startInformer(w);
   }
 
   /**

@@ -1,0 +1,208 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  KubeTestServer,
+  SCENARIOS_DIR,
+  generateBlueGreenServices,
+  loadScenarios,
+  startKubeTestServer,
+} from '@internal/kube-test-server';
+import net, { AddressInfo, Socket } from 'node:net';
+import { ClusterObjectSource } from './ClusterObjectSource';
+import { readClusterDetails } from './clusters';
+
+const logger = mockServices.logger.mock();
+
+function sourceFor(url: string, timeoutMs: number) {
+  const [cluster] = readClusterDetails(
+    new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'demo',
+                url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'test-token',
+                skipTLSVerify: true,
+              },
+            ],
+          },
+        ],
+      },
+    }),
+    logger,
+  );
+  return new ClusterObjectSource(cluster, {
+    istioApiVersion: 'v1beta1',
+    timeoutMs,
+    watch: true,
+    logger,
+  });
+}
+
+describe('ClusterObjectSource waiting for a cluster that stays down', () => {
+  // Nothing listens on the discard port, so every list fails at once.
+  const DOWN = 'http://127.0.0.1:9';
+
+  beforeEach(() => {
+    // Only the timers: the requests to the cluster still go out and fail for real.
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'queueMicrotask',
+        'setImmediate',
+        'Date',
+        'hrtime',
+        'performance',
+      ],
+    });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** Lets the failed lists come back and their restarts be scheduled. */
+  const letRequestsFail = () =>
+    new Promise(resolve =>
+      jest.requireActual('node:timers').setTimeout(resolve, 200),
+    );
+
+  it('gives up at the cluster timeout and leaves no timer running once closed', async () => {
+    const source = sourceFor(DOWN, 3_000);
+    const waiting = source.objectsIn();
+    const outcome = waiting.catch((e: Error) => e);
+    await letRequestsFail();
+    await jest.advanceTimersByTimeAsync(3_000);
+    expect(String(await outcome)).toContain(
+      "cluster 'demo' did not answer within 3000 ms (waiting for the watch)",
+    );
+    await source.close();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('ends a wait at close, before the timeout, and leaves no timer running', async () => {
+    const source = sourceFor(DOWN, 60_000);
+    const outcome = source.objectsIn().catch((e: Error) => e);
+    await letRequestsFail();
+    await source.close();
+    expect(String(await outcome)).toContain(
+      "cluster 'demo' is no longer read: the backend is shutting down",
+    );
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+/**
+ * A TCP proxy standing for "the cluster's URL": switching it to another test server while the
+ * source keeps running is a cluster replaced behind the same URL, with no gap in which the URL
+ * refuses connections.
+ */
+async function startSwitchableProxy(firstUpstream: number) {
+  let upstream = firstUpstream;
+  const sockets = new Set<Socket>();
+  const server = net.createServer(client => {
+    const cluster = net.connect(upstream, '127.0.0.1');
+    for (const socket of [client, cluster]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        cluster.destroy();
+      });
+    }
+    client.pipe(cluster).pipe(client);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /** New connections go to `port`; open ones stay with their server until it closes them. */
+    switchTo(port: number) {
+      upstream = port;
+    },
+    close: () =>
+      new Promise<void>(resolve => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('ClusterObjectSource when the cluster behind the URL is replaced by one whose resourceVersions are ahead', () => {
+  let old: KubeTestServer | undefined;
+  let replacement: KubeTestServer | undefined;
+
+  afterEach(async () => {
+    await old?.close();
+    await replacement?.close();
+  });
+
+  const listResourceVersion = async (kube: KubeTestServer) => {
+    const res = await fetch(`${kube.url}/api/v1/pods`, {
+      headers: { authorization: `Bearer ${kube.token}` },
+    });
+    return Number(((await res.json()) as any).metadata.resourceVersion);
+  };
+  const podNames = async (kube: KubeTestServer, namespace: string) => {
+    const res = await fetch(`${kube.url}/api/v1/namespaces/${namespace}/pods`, {
+      headers: { authorization: `Bearer ${kube.token}` },
+    });
+    const list = (await res.json()) as any;
+    return list.items.map((p: any) => p.metadata.name as string).sort();
+  };
+
+  it('serves the new cluster objects, not a mix: an object under a cached name with another UID rebuilds the cache', async () => {
+    old = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
+    const proxy = await startSwitchableProxy(old.port);
+    const source = sourceFor(proxy.url, 5_000);
+    const cachedPods = async () =>
+      (await source.objectsIn('myapp')).pods.map(p => p.metadata!.name!).sort();
+    try {
+      await source.objectsIn();
+      expect(source.isLive()).toBe(true);
+      const oldPods = await podNames(old, 'myapp');
+      expect(await cachedPods()).toEqual(oldPods);
+      const oldVersion = await listResourceVersion(old);
+
+      // The same scenarios after more objects than the old cluster ever had: every object has a
+      // new UID and a resourceVersion ahead of the cache's, and the new cluster still holds the
+      // events after the cache's resourceVersion, so the watch resumes without an error.
+      replacement = await startKubeTestServer({
+        objects: [
+          ...generateBlueGreenServices(60),
+          ...loadScenarios([SCENARIOS_DIR]),
+        ],
+        watchWindow: 100_000,
+      });
+      expect(await listResourceVersion(replacement)).toBeGreaterThan(
+        oldVersion,
+      );
+      const newPods = await podNames(replacement, 'myapp');
+      expect(newPods).not.toEqual(oldPods);
+      proxy.switchTo(replacement.port);
+      // Ends the watches as a restarting API server does, so the informers resume through the
+      // proxy from the resourceVersion they hold.
+      await old.close();
+      old = undefined;
+
+      const deadline = Date.now() + 5_000;
+      let pods = await cachedPods();
+      while (
+        (!source.isLive() ||
+          JSON.stringify(pods) !== JSON.stringify(newPods)) &&
+        Date.now() < deadline
+      ) {
+        await new Promise(r => setTimeout(r, 100));
+        pods = await cachedPods();
+      }
+      expect(source.isLive()).toBe(true);
+      expect(pods).toEqual(newPods);
+    } finally {
+      await source.close();
+      await proxy.close();
+    }
+  }, 20_000);
+});
