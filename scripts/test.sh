@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a fresh clone: type check, lint, every package's Jest tests (unit, router,
-# integration against the Kubernetes API test server, kubectl fidelity), then the browser tests in
-# Chromium. Ends with one line summed over every runner: "N passed, N failed".
+# Runs the whole test suite on a fresh clone: type check, lint, the published packages' API reports and
+# install test, every package's Jest tests (unit, router, integration against the Kubernetes API test
+# server, kubectl fidelity), then the browser tests in Chromium and the benchmarks in smoke mode. Ends with one line
+# summed over every runner: "N passed, N failed".
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -21,6 +22,15 @@ yarn backstage-cli repo lint || status=1
 # The store tests run on SQLite and PostgreSQL 15. TestDatabases skips PostgreSQL silently without a
 # server, so no server is a failed run; the server stops when this script exits.
 source scripts/postgres.sh || exit 1
+
+echo "== packages: API reports, install into a fresh Backstage"
+# scripts/check-packages.sh: every published package's report.api.md matches its exports.
+# scripts/test-install.sh: the packed plugins install into test/install-app/portal by README's lines.
+passed=0 failed=0
+for check in scripts/check-packages.sh scripts/test-install.sh; do
+  if bash "$check"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+done
+echo "{\"numPassedTests\":$passed,\"numFailedTests\":$failed}" > "$results/packages.json"
 
 echo "== jest"
 CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" || status=1
@@ -50,5 +60,5 @@ for (const f of process.argv.slice(1)) {
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
-' "$results/jest.json" "$results/e2e.json" "$results/bench.json" || status=1
+' "$results/jest.json" "$results/e2e.json" "$results/bench.json" "$results/packages.json" || status=1
 exit $status
