@@ -24,6 +24,21 @@ export function apiWithDefaults(api: Partial<BlueGreenApi>): BlueGreenApi {
     cancelCutover: jest
       .fn()
       .mockRejectedValue(new Error('cancelCutover not mocked')),
+    promoteRollout: jest
+      .fn()
+      .mockRejectedValue(new Error('promoteRollout not mocked')),
+    pauseRollout: jest
+      .fn()
+      .mockRejectedValue(new Error('pauseRollout not mocked')),
+    resumeRollout: jest
+      .fn()
+      .mockRejectedValue(new Error('resumeRollout not mocked')),
+    abortRollout: jest
+      .fn()
+      .mockRejectedValue(new Error('abortRollout not mocked')),
+    getRolloutMetrics: jest
+      .fn()
+      .mockRejectedValue(new Error('getRolloutMetrics not mocked')),
     getCutoverHistory: jest
       .fn()
       .mockImplementation(async ({ entityRef }) => ({ entityRef, events: [] })),

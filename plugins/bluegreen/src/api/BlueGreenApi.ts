@@ -10,6 +10,8 @@ import {
   CutoverStatus,
   ExplainRequest,
   ExplainResponse,
+  RolloutDecisionBody,
+  RolloutMetrics,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 
 /**
@@ -61,6 +63,15 @@ export interface BlueGreenApi {
   cancelCutover(id: string, body?: CutoverDecisionBody): Promise<Cutover>;
   /** The entity's cutover events, newest first. */
   getCutoverHistory(query: CutoverHistoryQuery): Promise<CutoverHistory>;
+  /** A manual rollout's next step, once the current one passed its gates. */
+  promoteRollout(id: string, body?: RolloutDecisionBody): Promise<Cutover>;
+  /** Holds a rollout at its step: no evaluation, no step, until resumed. */
+  pauseRollout(id: string, body?: RolloutDecisionBody): Promise<Cutover>;
+  resumeRollout(id: string, body?: RolloutDecisionBody): Promise<Cutover>;
+  /** Rolls a rollout back to the routes before it. */
+  abortRollout(id: string, body?: RolloutDecisionBody): Promise<Cutover>;
+  /** Per-colour request rate, error rate and p99 latency over a rollout, from Prometheus. */
+  getRolloutMetrics(id: string): Promise<RolloutMetrics>;
 }
 
 /** @public */

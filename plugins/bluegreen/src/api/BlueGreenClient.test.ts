@@ -166,4 +166,33 @@ describe('BlueGreenClient', () => {
       cause: { message: 'a request is open: c-7' },
     });
   });
+  it.each([
+    ['promoteRollout', 'promote'],
+    ['pauseRollout', 'pause'],
+    ['resumeRollout', 'resume'],
+    ['abortRollout', 'abort'],
+  ] as const)('%s posts to /cutovers/:id/%s', async (method, verb) => {
+    let body: unknown;
+    server.use(
+      rest.post(`${baseUrl}/cutovers/r-1/${verb}`, async (req, res, ctx) => {
+        body = await req.json();
+        return res(ctx.json({ id: 'r-1', status: 'progressing' }));
+      }),
+    );
+    await expect(client[method]('r-1')).resolves.toMatchObject({
+      id: 'r-1',
+    });
+    expect(body).toEqual({});
+  });
+
+  it("reads a rollout's metrics", async () => {
+    server.use(
+      rest.get(`${baseUrl}/cutovers/r-1/metrics`, (_req, res, ctx) =>
+        res(ctx.json({ cutoverId: 'r-1', series: [] })),
+      ),
+    );
+    await expect(client.getRolloutMetrics('r-1')).resolves.toMatchObject({
+      cutoverId: 'r-1',
+    });
+  });
 });

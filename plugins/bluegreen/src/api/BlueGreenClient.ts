@@ -10,6 +10,8 @@ import {
   CutoverRequestBody,
   ExplainRequest,
   ExplainResponse,
+  RolloutDecisionBody,
+  RolloutMetrics,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import {
   BlueGreenApi,
@@ -117,9 +119,48 @@ export class BlueGreenClient implements BlueGreenApi {
     );
   }
 
+  async promoteRollout(
+    id: string,
+    body: RolloutDecisionBody = {},
+  ): Promise<Cutover> {
+    return this.decide(id, 'promote', body);
+  }
+
+  async pauseRollout(
+    id: string,
+    body: RolloutDecisionBody = {},
+  ): Promise<Cutover> {
+    return this.decide(id, 'pause', body);
+  }
+
+  async resumeRollout(
+    id: string,
+    body: RolloutDecisionBody = {},
+  ): Promise<Cutover> {
+    return this.decide(id, 'resume', body);
+  }
+
+  async abortRollout(
+    id: string,
+    body: RolloutDecisionBody = {},
+  ): Promise<Cutover> {
+    return this.decide(id, 'abort', body);
+  }
+
+  async getRolloutMetrics(id: string): Promise<RolloutMetrics> {
+    return this.request(`/cutovers/${encodeURIComponent(id)}/metrics`);
+  }
+
   private async decide(
     id: string,
-    decision: 'approve' | 'reject' | 'cancel',
+    decision:
+      | 'approve'
+      | 'reject'
+      | 'cancel'
+      | 'promote'
+      | 'pause'
+      | 'resume'
+      | 'abort',
     body: CutoverDecisionBody,
   ): Promise<Cutover> {
     return this.request(

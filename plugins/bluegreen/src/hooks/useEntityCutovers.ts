@@ -4,6 +4,7 @@ import {
   Cutover,
   OPEN_CUTOVER_STATUSES,
   bluegreenCutoverApprovePermission,
+  bluegreenCutoverRequestPermission,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -32,6 +33,11 @@ export interface EntityCutovers {
    * undefined while asking.
    */
   mayApprove?: boolean;
+  /**
+   * Whether the policy grants the signed-in user `bluegreen.cutover.request` for the entity
+   * (with which a requester steers their own rollout); undefined while asking.
+   */
+  mayRequest?: boolean;
   /** The entity's last applied cutover, the one a rollback would undo. */
   lastApplied?: Cutover;
   error?: ErrorLike;
@@ -70,6 +76,10 @@ export function useEntityCutovers(
   const api = useApi(bluegreenApiRef);
   const approvePermission = usePermission({
     permission: bluegreenCutoverApprovePermission,
+    resourceRef: entityRef,
+  });
+  const requestPermission = usePermission({
+    permission: bluegreenCutoverRequestPermission,
     resourceRef: entityRef,
   });
   const [loaded, setLoaded] = useState<Loaded & { done: boolean }>({
@@ -184,6 +194,9 @@ export function useEntityCutovers(
     mayApprove: approvePermission.loading
       ? undefined
       : approvePermission.allowed,
+    mayRequest: requestPermission.loading
+      ? undefined
+      : requestPermission.allowed,
     lastApplied: loaded.lastApplied,
     error,
     live,

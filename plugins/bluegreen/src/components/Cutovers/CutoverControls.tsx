@@ -28,6 +28,7 @@ export function CutoverControls(props: {
             currentUser={currentUser}
             approvable={cutovers.approvable}
             mayApprove={cutovers.mayApprove}
+            mayRequest={cutovers.mayRequest}
             live={cutovers.live}
             onDecided={cutovers.follow}
             onDismiss={cutovers.dismiss}

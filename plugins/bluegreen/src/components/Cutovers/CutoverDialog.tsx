@@ -5,6 +5,7 @@ import {
   Cutover,
   CutoverAction,
   CutoverPreview,
+  ProgressiveAction,
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -25,6 +26,14 @@ import { PreflightCheckList } from './PreflightCheckList';
 import { ProgressButton } from './ProgressButton';
 import { SplitChangeList } from './SplitChangeList';
 import { SplitWeightsForm, validateWeights } from './SplitWeightsForm';
+import {
+  RolloutFormValues,
+  RolloutSettingsForm,
+  rolloutFormValues,
+  validateRolloutForm,
+} from './RolloutSettingsForm';
+import { RolloutPlanSummary } from './RolloutPlanSummary';
+import { ROLLOUT_LABELS } from './rolloutWording';
 import { LABELS, REASONS, actionLabel, previewTitle } from './wording';
 
 const TITLE_ID = 'bluegreen-cutover-dialog-title';
@@ -48,10 +57,18 @@ function Section(props: { title: string; children: React.ReactNode }) {
 }
 
 function PreviewBody(props: { preview: CutoverPreview }) {
-  const { plan } = props.preview;
+  const { action, plan } = props.preview;
   const multiCluster = plan.clusters.length > 1;
   return (
     <>
+      {action.action === 'progressive' && (
+        <Section title={ROLLOUT_LABELS.plan}>
+          <RolloutPlanSummary action={action} />
+          <Typography variant="subtitle2" component="p">
+            {ROLLOUT_LABELS.firstStepPreview}
+          </Typography>
+        </Section>
+      )}
       <Section title={LABELS.checks}>
         <PreflightCheckList checks={plan.checks} />
       </Section>
@@ -77,8 +94,13 @@ function PreviewBody(props: { preview: CutoverPreview }) {
 
 export interface CutoverDialogProps {
   entityRef: string;
-  /** What to preview; for a split, the weights the form starts from. */
+  /**
+   * What to preview; for a split, the weights the form starts from; for a progressive rollout,
+   * the colour its form starts from (the other settings are the backend's defaults).
+   */
   action: CutoverAction;
+  /** The colours a progressive rollout may move traffic to. */
+  colours?: string[];
   onClose: () => void;
   /** The request went through (it may already be applied). */
   onRequested: (cutover: Cutover) => void;
@@ -87,16 +109,66 @@ export interface CutoverDialogProps {
 }
 
 /**
+ * The settings a progressive rollout gets when the request names none, as the backend resolves
+ * them for the entity (annotations over configuration): read from a preview of the bare action.
+ */
+function useRolloutDefaults(
+  entityRef: string,
+  action: CutoverAction,
+  onForbidden?: (error: ErrorLike) => void,
+) {
+  const api = useApi(bluegreenApiRef);
+  const [defaults, setDefaults] = useState<{
+    action?: ProgressiveAction;
+    error?: ErrorLike;
+  }>({});
+  const colour = action.action === 'progressive' ? action.colour : undefined;
+  useEffect(() => {
+    if (colour === undefined) {
+      return undefined;
+    }
+    let stale = false;
+    api
+      .previewCutover({ entityRef, action: { action: 'progressive', colour } })
+      .then(
+        preview =>
+          !stale &&
+          setDefaults({
+            action:
+              preview.action.action === 'progressive'
+                ? preview.action
+                : { action: 'progressive', colour },
+          }),
+        e => {
+          if (!stale) {
+            setDefaults({ error: toError(e) });
+            if (isForbidden(e)) {
+              onForbidden?.(e);
+            }
+          }
+        },
+      );
+    return () => {
+      stale = true;
+    };
+  }, [api, entityRef, colour, onForbidden]);
+  return defaults;
+}
+
+/**
  * Preview, then request: the checks, the split before → after, each object's diff, the reason
- * and, for warnings, the acknowledgement. A split starts with its weights form.
+ * and, for warnings, the acknowledgement. A split starts with its weights form, a progressive
+ * rollout with its settings (filled with the backend's defaults for the entity).
  */
 export function CutoverDialog(props: CutoverDialogProps) {
-  const { entityRef, onClose, onRequested, onForbidden } = props;
+  const { entityRef, colours = [], onClose, onRequested, onForbidden } = props;
   const api = useApi(bluegreenApiRef);
   const [action, setAction] = useState(props.action);
-  const [editingWeights, setEditingWeights] = useState(
-    props.action.action === 'split',
-  );
+  const form =
+    props.action.action === 'split' || props.action.action === 'progressive'
+      ? props.action.action
+      : undefined;
+  const [editing, setEditing] = useState(form !== undefined);
   const [weights, setWeights] = useState<Record<string, string>>(() =>
     props.action.action === 'split'
       ? Object.fromEntries(
@@ -104,13 +176,26 @@ export function CutoverDialog(props: CutoverDialogProps) {
         )
       : {},
   );
+  const rolloutDefaults = useRolloutDefaults(
+    entityRef,
+    props.action,
+    onForbidden,
+  );
+  const [rolloutValues, setRolloutValues] = useState<RolloutFormValues>();
+  useEffect(() => {
+    if (rolloutDefaults.action) {
+      setRolloutValues(
+        previous => previous ?? rolloutFormValues(rolloutDefaults.action!),
+      );
+    }
+  }, [rolloutDefaults.action]);
   const [preview, setPreview] = useState<CutoverPreview>();
   const [previewError, setPreviewError] = useState<ErrorLike>();
   const [reason, setReason] = useState('');
   const [acknowledged, setAcknowledged] = useState(false);
 
   useEffect(() => {
-    if (editingWeights) {
+    if (editing) {
       return undefined;
     }
     let stale = false;
@@ -131,7 +216,7 @@ export function CutoverDialog(props: CutoverDialogProps) {
     return () => {
       stale = true;
     };
-  }, [api, entityRef, action, editingWeights, onForbidden]);
+  }, [api, entityRef, action, editing, onForbidden]);
 
   const submit = useSingleFlight(
     useCallback(async () => {
@@ -152,7 +237,22 @@ export function CutoverDialog(props: CutoverDialogProps) {
     }
   }, [submit.error, onForbidden]);
 
-  const weightsCheck = validateWeights(weights);
+  const formCheck = (():
+    | { valid: true; action: CutoverAction }
+    | { valid: false; problem?: string } => {
+    if (form === 'split') {
+      const check = validateWeights(weights);
+      return check.valid
+        ? { valid: true, action: { action: 'split', weights: check.weights } }
+        : check;
+    }
+    if (form === 'progressive') {
+      return rolloutValues
+        ? validateRolloutForm(rolloutValues)
+        : { valid: false };
+    }
+    return { valid: false };
+  })();
   const blocker = (() => {
     if (!preview) {
       return undefined;
@@ -178,20 +278,43 @@ export function CutoverDialog(props: CutoverDialogProps) {
       fullWidth
     >
       <DialogTitle id={TITLE_ID}>
-        {editingWeights ? LABELS.setSplit : previewTitle(action)}
+        {editing && form === 'split' && LABELS.setSplit}
+        {editing && form === 'progressive' && ROLLOUT_LABELS.settings}
+        {!editing && previewTitle(action)}
       </DialogTitle>
       <DialogContent dividers>
-        {editingWeights && (
+        {editing && form === 'split' && (
           <SplitWeightsForm weights={weights} onChange={setWeights} />
         )}
-        {!editingWeights && !preview && !previewError && (
+        {editing && form === 'progressive' && rolloutValues && (
+          <RolloutSettingsForm
+            values={rolloutValues}
+            colours={colours}
+            onChange={setRolloutValues}
+          />
+        )}
+        {editing &&
+          form === 'progressive' &&
+          !rolloutValues &&
+          !rolloutDefaults.error && (
+            <>
+              <Typography variant="body2">
+                {ROLLOUT_LABELS.defaultsLoading}
+              </Typography>
+              <Progress />
+            </>
+          )}
+        {editing && rolloutDefaults.error && (
+          <ApiErrorAlert error={rolloutDefaults.error} />
+        )}
+        {!editing && !preview && !previewError && (
           <>
             <Typography variant="body2">{LABELS.previewLoading}</Typography>
             <Progress />
           </>
         )}
         {previewError && <ApiErrorAlert error={previewError} />}
-        {!editingWeights && preview && (
+        {!editing && preview && (
           <>
             <PreviewBody preview={preview} />
             <TextField
@@ -224,36 +347,33 @@ export function CutoverDialog(props: CutoverDialogProps) {
         {submit.error && <ApiErrorAlert error={submit.error} />}
       </DialogContent>
       <DialogActions>
-        {!editingWeights && blocker && (
+        {!editing && blocker && (
           <Typography variant="caption" color="textSecondary">
             {blocker}
           </Typography>
         )}
-        {editingWeights && !weightsCheck.valid && (
+        {editing && !formCheck.valid && formCheck.problem && (
           <Typography variant="caption" color="error">
-            {weightsCheck.problem}
+            {formCheck.problem}
           </Typography>
         )}
         <Button onClick={onClose} disabled={submit.busy}>
           {LABELS.close}
         </Button>
-        {props.action.action === 'split' && !editingWeights && (
-          <Button
-            onClick={() => setEditingWeights(true)}
-            disabled={submit.busy}
-          >
+        {form && !editing && (
+          <Button onClick={() => setEditing(true)} disabled={submit.busy}>
             {LABELS.back}
           </Button>
         )}
-        {editingWeights ? (
+        {editing ? (
           <Button
             color="primary"
             variant="contained"
-            disabled={!weightsCheck.valid}
+            disabled={!formCheck.valid}
             onClick={() => {
-              if (weightsCheck.valid) {
-                setAction({ action: 'split', weights: weightsCheck.weights });
-                setEditingWeights(false);
+              if (formCheck.valid) {
+                setAction(formCheck.action);
+                setEditing(false);
               }
             }}
           >

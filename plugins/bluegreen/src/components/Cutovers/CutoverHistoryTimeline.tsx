@@ -1,7 +1,10 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ErrorLike, toError } from '@backstage/errors';
-import { Cutover, CutoverEvent } from '@bluegreen-istio/plugin-bluegreen-common';
+import {
+  Cutover,
+  CutoverEvent,
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -14,6 +17,7 @@ import { bluegreenApiRef } from '../../api';
 import { useSingleFlight } from '../../hooks/useSingleFlight';
 import { ApiErrorAlert } from './ApiErrorAlert';
 import { ObjectChangeView, objectName } from './ObjectDiff';
+import { RolloutPanel } from './RolloutPanel';
 import {
   EVENT_LABELS,
   LABELS,
@@ -138,6 +142,9 @@ function CutoverEntryView(props: { entry: CutoverEntry; cutover?: Cutover }) {
         </ol>
         {error && <ApiErrorAlert error={error} />}
         {!cutover && !error && <Progress />}
+        {cutover?.rollout && (
+          <RolloutPanel cutover={{ ...cutover, rollout: cutover.rollout }} />
+        )}
         {cutover?.plan.changes.map(change => (
           <ObjectChangeView
             key={`${change.cluster}/${objectName(change)}`}

@@ -392,7 +392,10 @@ describe('cutovers on the Blue/Green tab', () => {
       expect(
         screen.getByRole('button', { name: 'Switch to v2' }),
       ).toBeDisabled();
-      expect(screen.getAllByText('a request is open')).toHaveLength(3);
+      expect(
+        screen.getByRole('button', { name: 'Progressive rollout…' }),
+      ).toBeDisabled();
+      expect(screen.getAllByText('a request is open')).toHaveLength(4);
     });
 
     it('hides the actions, naming the permission, when the backend still refuses the request permission', async () => {

@@ -12,6 +12,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { Decision, DecisionDialog } from './DecisionDialog';
 import { objectName } from './ObjectDiff';
+import { RolloutPanel } from './RolloutPanel';
 import {
   DECISION_BUTTONS,
   LABELS,
@@ -68,6 +69,7 @@ function Outcome(props: { cutover: Cutover }) {
       case 'failed':
         return 'error' as const;
       case 'superseded':
+      case 'rolled-back':
         return 'warning' as const;
       default:
         return 'info' as const;
@@ -120,6 +122,8 @@ export function OpenCutoverPanel(props: {
   approvable: boolean;
   /** Whether the permission policy lets the signed-in user approve this entity's cutovers. */
   mayApprove?: boolean;
+  /** Whether the permission policy lets the signed-in user request this entity's cutovers. */
+  mayRequest?: boolean;
   /** Whether it updates through signals (else by polling). */
   live: boolean;
   onDecided: (cutover: Cutover) => void;
@@ -130,6 +134,7 @@ export function OpenCutoverPanel(props: {
     currentUser,
     approvable,
     mayApprove,
+    mayRequest,
     live,
     onDecided,
     onDismiss,
@@ -185,6 +190,13 @@ export function OpenCutoverPanel(props: {
           <LinearProgress aria-label={STATUS_LABELS[cutover.status]} />
         )}
         <Outcome cutover={cutover} />
+        {cutover.rollout && (
+          <RolloutPanel
+            cutover={{ ...cutover, rollout: cutover.rollout }}
+            maySteer={mine ? mayRequest : mayApprove}
+            onSteered={onDecided}
+          />
+        )}
         {waiting && mine && (
           <Typography variant="body2" color="textSecondary">
             {LABELS.cannotApproveOwn}

@@ -18,6 +18,7 @@ import { bluegreenApiRef } from '../../api';
 import { errorMessage } from '../BlueGreenErrorPanel';
 import { isForbidden } from './ApiErrorAlert';
 import { CutoverDialog } from './CutoverDialog';
+import { ROLLOUT_LABELS } from './rolloutWording';
 import { LABELS, REASONS, actionLabel, rollbackLabel } from './wording';
 
 const useStyles = makeStyles(theme => ({
@@ -42,15 +43,22 @@ interface ActionButton {
   disabledReason?: string;
 }
 
+function colourNames(state: BlueGreenStateResponse): string[] {
+  return [
+    ...new Set(
+      state.clusters
+        .filter(c => !c.error)
+        .flatMap(c => c.colours.map(colour => colour.name)),
+    ),
+  ];
+}
+
 function switchButtons(
   state: BlueGreenStateResponse,
   openReason?: string,
 ): ActionButton[] {
   const clusters = state.clusters.filter(c => !c.error);
-  const names = [
-    ...new Set(clusters.flatMap(c => c.colours.map(colour => colour.name))),
-  ];
-  return names
+  return colourNames(state)
     .filter(name => !clusters.every(c => c.activeColour === name))
     .map(name => {
       const empty = clusters.find(c =>
@@ -91,6 +99,28 @@ function splitButton(
     key: 'split',
     label: LABELS.setSplit,
     action: { action: 'split', weights },
+    disabledReason:
+      openReason ?? (names.length < 2 ? REASONS.oneColour : undefined),
+  };
+}
+
+/**
+ * A progressive rollout, starting from the colour with the least traffic on the first shared
+ * host: the one a rollout most likely moves traffic to.
+ */
+function progressiveButton(
+  state: BlueGreenStateResponse,
+  openReason?: string,
+): ActionButton {
+  const cluster = state.clusters.find(c => !c.error);
+  const names = cluster?.colours.map(c => c.name) ?? [];
+  const share = (name: string) =>
+    cluster?.splits[0]?.destinations.find(d => d.colour === name)?.percent ?? 0;
+  const [candidate] = [...names].sort((a, b) => share(a) - share(b));
+  return {
+    key: 'progressive',
+    label: ROLLOUT_LABELS.progressiveRollout,
+    action: { action: 'progressive', colour: candidate ?? '' },
     disabledReason:
       openReason ?? (names.length < 2 ? REASONS.oneColour : undefined),
   };
@@ -158,7 +188,7 @@ function rollbackButton(
 }
 
 /**
- * "Switch to <colour>", "Set split…" and "Roll back", each disabled with its reason when it cannot
+ * "Switch to <colour>", "Set split…", "Progressive rollout…" and "Roll back", each disabled with its reason when it cannot
  * be requested now. Shown only to users the permission policy grants `bluegreen.cutover.request`
  * for the entity (hidden, saying so, otherwise); should the backend still refuse with a 403, they
  * are hidden with its message.
@@ -189,6 +219,7 @@ export function ReleaseActions(props: {
     <CutoverDialog
       entityRef={entityRef}
       action={dialogAction}
+      colours={colourNames(state)}
       onClose={() => setDialogAction(undefined)}
       onRequested={onRequested}
       onForbidden={setForbidden}
@@ -216,6 +247,7 @@ export function ReleaseActions(props: {
   const buttons = [
     ...switchButtons(state, openReason),
     splitButton(state, openReason),
+    progressiveButton(state, openReason),
     ...(lastApplied ? [rollbackButton(rollback, openReason)] : []),
   ];
 
