@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a fresh clone: type check, lint, the published packages' API reports and
-# install test, every package's Jest tests (unit, router, integration against the Kubernetes API test
-# server, kubectl fidelity), then the browser tests in Chromium and the benchmarks in smoke mode. Ends with one line
-# summed over every runner: "N passed, N failed".
+# Runs the whole test suite on a fresh clone: type check, lint, the published packages' API reports
+# and install test, every package's Jest tests (unit, router, integration against the Kubernetes API
+# test server, kubectl fidelity), the browser tests in Chromium and the benchmarks in smoke mode.
+# Ends with one line summed over every runner: "N passed, N failed".
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
