@@ -2,6 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { LRUCache } from 'lru-cache';
 import {
   ANNOTATION_CLUSTER,
   ANNOTATION_ISTIO_HOSTS,
@@ -22,6 +23,7 @@ import {
 } from '../model';
 import { ClusterObjectSource } from './ClusterObjectSource';
 import { classifyClusterError } from './errors';
+import { clusterStateKey, responseVersion } from './stateVersions';
 import { narrowWorkloads, parseLabelSelector } from './labelSelector';
 
 /** What the state, explain and cutover endpoints need to know about an entity. */
@@ -41,8 +43,10 @@ export interface BlueGreenTarget {
   ): Promise<ClusterObjects>;
 }
 
-/** How many computed cluster states are kept for reuse; the least recently computed go first. */
+/** How many computed cluster states are kept for reuse. */
 const MAX_REUSED_STATES = 5_000;
+/** How many catalog entities are kept for reuse. */
+const MAX_REUSED_ENTITIES = 10_000;
 
 /** An entity's state, and whether it can be told apart from the previous answer cheaply. */
 export interface StateSnapshot {
@@ -69,42 +73,46 @@ export interface BlueGreenStateServiceOptions {
  * others.
  */
 export class BlueGreenStateService {
-  private readonly entityCache = new Map<
-    string,
-    { entity: Entity; expiresAt: number }
-  >();
+  /**
+   * Entities read from the catalog, reused for `entityCacheMs`; concurrent requests for an entity
+   * that is not cached share one catalog read.
+   */
+  private readonly entities?: LRUCache<string, Entity>;
 
   /**
    * States computed from a live watch cache, reused until the cache's objects in that namespace
-   * change: the model is pure, so the same objects always give the same state.
+   * change: the model is pure, so the same objects always give the same state. The least
+   * recently used go first.
    */
-  private readonly computedStates = new Map<
+  private readonly computedStates = new LRUCache<
     string,
     { version: string; state: ClusterBlueGreenState }
-  >();
+  >({ max: MAX_REUSED_STATES });
 
-  constructor(private readonly options: BlueGreenStateServiceOptions) {}
+  constructor(private readonly options: BlueGreenStateServiceOptions) {
+    if (options.entityCacheMs > 0) {
+      this.entities = new LRUCache<string, Entity>({
+        max: MAX_REUSED_ENTITIES,
+        ttl: options.entityCacheMs,
+        fetchMethod: entityRef => this.readEntity(entityRef),
+      });
+    }
+  }
 
   async getState(entityRef: string): Promise<StateSnapshot> {
     const target = await this.resolveTarget(entityRef);
     const results = await Promise.all(
       target.sources.map(source => this.clusterState(target, source)),
     );
-    const live = results.every(r => r.version);
     return {
       response: {
         entityRef: target.entityRef,
         clusters: results.map(r => r.state),
       },
-      // Names the clusters too: a changed cluster annotation is a different answer.
-      version: live
-        ? [
-            target.namespace ?? '',
-            target.annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR] ?? '',
-            ...target.hosts,
-            ...results.map(r => `${r.state.cluster}=${r.version}`),
-          ].join('|')
-        : undefined,
+      version: responseVersion(
+        target,
+        results.map(r => ({ cluster: r.state.cluster, version: r.version })),
+      ),
     };
   }
 
@@ -153,13 +161,7 @@ export class BlueGreenStateService {
     source: ClusterObjectSource,
   ): Promise<{ state: ClusterBlueGreenState; version?: string }> {
     const cluster = source.cluster.name;
-    const memoKey = [
-      target.entityRef,
-      cluster,
-      target.namespace ?? '',
-      target.annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR] ?? '',
-      ...target.hosts,
-    ].join('|');
+    const memoKey = clusterStateKey(target, cluster);
     const version = source.liveVersion(target.namespace);
     const reusable = this.computedStates.get(memoKey);
     if (version && reusable?.version === version) {
@@ -199,12 +201,7 @@ export class BlueGreenStateService {
       }),
     };
     if (version) {
-      this.computedStates.delete(memoKey);
       this.computedStates.set(memoKey, { version, state });
-      if (this.computedStates.size > MAX_REUSED_STATES) {
-        const oldest = this.computedStates.keys().next().value!;
-        this.computedStates.delete(oldest);
-      }
     }
     return { state, version };
   }
@@ -262,22 +259,19 @@ export class BlueGreenStateService {
    * state is decided by the permission check in the router, not by catalog visibility.
    */
   private async getEntity(entityRef: string): Promise<Entity> {
-    const now = Date.now();
-    const cached = this.entityCache.get(entityRef);
-    if (cached && cached.expiresAt > now) {
-      return cached.entity;
+    const entity = this.entities
+      ? await this.entities.fetch(entityRef)
+      : await this.readEntity(entityRef);
+    if (!entity) {
+      throw new NotFoundError(`No catalog entity ${entityRef}`);
     }
+    return entity;
+  }
+
+  private async readEntity(entityRef: string): Promise<Entity | undefined> {
     const entity = await this.options.catalog.getEntityByRef(entityRef, {
       credentials: await this.options.auth.getOwnServiceCredentials(),
     });
-    if (!entity) {
-      this.entityCache.delete(entityRef);
-      throw new NotFoundError(`No catalog entity ${entityRef}`);
-    }
-    this.entityCache.set(entityRef, {
-      entity,
-      expiresAt: now + this.options.entityCacheMs,
-    });
-    return entity;
+    return entity ?? undefined;
   }
 }

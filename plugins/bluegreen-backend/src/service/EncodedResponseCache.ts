@@ -1,6 +1,7 @@
 import { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { gzipSync } from 'node:zlib';
+import { entityTag } from './stateVersions';
 
 interface EncodedResponse {
   version: string;
@@ -13,12 +14,14 @@ interface EncodedResponse {
  * Serialized and gzip-compressed bodies of responses that are known to be unchanged. The state
  * endpoint is polled by every open Blue/Green tab; while the watch cache reports no change, the
  * same answer is sent again without serializing or compressing it again, and a client that
- * already holds it (If-None-Match) gets a 304.
+ * already holds it (If-None-Match) gets a 304. The least recently sent go first.
  */
 export class EncodedResponseCache {
-  private readonly entries = new Map<string, EncodedResponse>();
+  private readonly entries: LRUCache<string, EncodedResponse>;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
 
   /**
    * Sends `body`, reusing the encoding made for the same `key` and `version`; the caller promises
@@ -34,16 +37,8 @@ export class EncodedResponseCache {
     let entry = this.entries.get(key);
     if (entry?.version !== version) {
       const json = Buffer.from(JSON.stringify(body));
-      entry = {
-        version,
-        json,
-        etag: `"${createHash('sha1').update(json).digest('base64url')}"`,
-      };
-      this.entries.delete(key);
+      entry = { version, json, etag: entityTag(json) };
       this.entries.set(key, entry);
-      if (this.entries.size > this.maxEntries) {
-        this.entries.delete(this.entries.keys().next().value!);
-      }
     }
 
     res.setHeader('ETag', entry.etag);
