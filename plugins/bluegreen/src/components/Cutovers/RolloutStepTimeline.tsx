@@ -46,6 +46,14 @@ const useStyles = makeStyles(theme => ({
     marginTop: theme.spacing(1),
     overflowX: 'auto',
   },
+  // The query takes the room it needs to wrap; the short columns keep their words whole.
+  short: {
+    whiteSpace: 'nowrap',
+  },
+  message: {
+    whiteSpace: 'normal',
+    minWidth: '12em',
+  },
 }));
 
 function Time(props: { at: string }) {
@@ -80,27 +88,34 @@ function EvaluationTable(props: { evaluation: RolloutEvaluation }) {
         <TableBody>
           {evaluation.measurements.map(m => (
             <TableRow key={`${m.gate}/${m.service}`}>
-              <TableCell>{GATE_LABELS[m.gate]}</TableCell>
-              <TableCell>
+              <TableCell className={classes.short}>
+                {GATE_LABELS[m.gate]}
+              </TableCell>
+              <TableCell className={classes.short}>
                 {m.service} ({m.version})
               </TableCell>
               <TableCell>
                 <code className={classes.query}>{m.query}</code>
               </TableCell>
-              <TableCell>
+              <TableCell className={classes.short}>
                 {measurementValue(m)}
                 {m.message && (
                   <Typography
                     variant="caption"
                     color="textSecondary"
                     component="p"
+                    className={classes.message}
                   >
                     {m.message}
                   </Typography>
                 )}
               </TableCell>
-              <TableCell>{measurementThreshold(m)}</TableCell>
-              <TableCell>{EVALUATION_VERDICT_LABELS[m.result]}</TableCell>
+              <TableCell className={classes.short}>
+                {measurementThreshold(m)}
+              </TableCell>
+              <TableCell className={classes.short}>
+                {EVALUATION_VERDICT_LABELS[m.result]}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
