@@ -1,4 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   Cutover,
@@ -24,7 +25,7 @@ import {
 } from './gates';
 import { PrometheusClient } from './PrometheusClient';
 import { stepWeights } from './settings';
-import { snapshotPlan, withStepRoutes } from './state';
+import { routesReadBack, snapshotPlan, withStepRoutes } from './state';
 
 export interface RolloutEngineOptions {
   store: CutoverStore;
@@ -38,7 +39,10 @@ export interface RolloutEngineOptions {
   wake(): Promise<void>;
 }
 
-/** Longer than one rollout's work in a tick: a few cluster reads and writes, three queries. */
+/**
+ * Longer than one rollout's work in a tick (a few cluster reads and writes, three queries): a
+ * claim older than this is a backend that stopped mid-tick, and another one takes over.
+ */
 const CLAIM_SECONDS = 60;
 
 function percentWords(weights: Record<string, number>): string {
@@ -91,6 +95,9 @@ function engineState(state: RolloutState): RolloutState {
  * read from the database on every tick; nothing lives in memory between ticks.
  */
 export class RolloutEngine {
+  /** Names this backend's claims in the database, for whoever finds one abandoned. */
+  private readonly claimOwner = `rollout-engine-${randomUUID()}`;
+
   constructor(private readonly options: RolloutEngineOptions) {}
 
   /** Looks at every rollout that is due (or has a request) and moves it on. */
@@ -160,25 +167,30 @@ export class RolloutEngine {
    * Takes the rollout before anything that writes the cluster: one conditional write that moves
    * its revision on, so a replica that read the same revision (a tick outliving its lock) finds
    * it taken and touches nothing, instead of patching routes the winner already changed. Until
-   * the tick writes its result, the rollout is due again only after CLAIM_SECONDS (a crash).
+   * the tick writes its result, no replica sees it due, whatever a person requests meanwhile;
+   * after CLAIM_SECONDS without a result (its backend stopped) the next tick resumes it.
    */
   private async claim(
     record: RolloutRecord,
     now: Date,
   ): Promise<RolloutRecord | undefined> {
-    const claimed = await this.options.store.updateRollout(
+    const claimed = await this.options.store.claimRollout(
       record.cutover.id,
       record.revision,
-      {
-        state: engineState(record.cutover.rollout),
-        routes: record.routes,
-        dueAt: later(now, CLAIM_SECONDS),
-      },
+      this.claimOwner,
+      later(now, CLAIM_SECONDS),
     );
-    return claimed ? { ...record, revision: record.revision + 1 } : undefined;
+    return claimed
+      ? { ...record, revision: record.revision + 1, interrupted: false }
+      : undefined;
   }
 
   private async process(record: RolloutRecord, now: Date): Promise<void> {
+    if (record.interrupted) {
+      const claimed = await this.claim(record, now);
+      if (claimed) await this.resume(claimed, now);
+      return;
+    }
     const state = record.cutover.rollout;
     if (state.abortRequestedBy) {
       const claimed = await this.claim(record, now);
@@ -262,6 +274,72 @@ export class RolloutEngine {
     const claimed = await this.claim(record, now);
     if (!claimed) return;
     await this.evaluate(claimed, now);
+  }
+
+  /**
+   * After a tick that claimed the rollout and never wrote its result: the step it was applying
+   * may be live though unrecorded. The cluster is the truth (as Flagger reads it): routes at the
+   * next step's weights are that step, recorded now without a second write; otherwise nothing
+   * landed that the record lacks, and the rollout goes on from its record.
+   */
+  private async resume(record: RolloutRecord, now: Date) {
+    const state = engineState(record.cutover.rollout);
+    const { cutover } = record;
+    const index = state.current + 1;
+    if (index < state.steps.length) {
+      const weights = stepWeights(state.colour, state.from, state.steps[index]);
+      const { inputs, checks } = await this.options.cutovers.readInputs(
+        cutover.entityRef,
+        cutover.plan.clusters,
+      );
+      const plan = planSplit({ action: 'split', weights }, inputs);
+      const refused = [...checks, ...plan.checks].filter(
+        c => c.result === 'fail',
+      );
+      const live =
+        refused.length > 0 && refused.every(c => c.id === 'changes-something');
+      if (live) {
+        const next = later(now, state.intervalSeconds);
+        await this.write(
+          record,
+          {
+            state: {
+              ...state,
+              current: index,
+              noDataCount: 0,
+              nextEvaluationAt: next.toISOString(),
+              history: [
+                ...state.history,
+                {
+                  index,
+                  weights,
+                  appliedAt: now.toISOString(),
+                  appliedBy: PLUGIN_ACTOR,
+                  evaluations: [],
+                  verdict: 'watching',
+                },
+              ],
+            },
+            routes: routesReadBack(record.routes, inputs),
+            dueAt: next,
+            handled: { promoteBy: record.cutover.rollout.promoteRequestedBy },
+          },
+          {
+            actor: PLUGIN_ACTOR,
+            type: 'step',
+            comment: `Step ${index + 1}: ${percentWords(
+              weights,
+            )}, found in the cluster after the backend that applied it stopped before recording it; watched from now, not written again.`,
+          },
+        );
+        return;
+      }
+    }
+    await this.write(record, {
+      state,
+      routes: record.routes,
+      dueAt: now,
+    });
   }
 
   private async evaluate(record: RolloutRecord, now: Date) {

@@ -6,6 +6,7 @@
  */
 import type { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
 import type {
   Cutover,
   RolloutStep,
@@ -28,7 +29,7 @@ import {
   TrafficSimulator,
 } from '@internal/traffic-simulator';
 
-jest.setTimeout(30_000);
+jest.setTimeout(40_000);
 
 const ENTITY = 'component:default/progressive-app';
 const INTERVAL = 3;
@@ -128,6 +129,34 @@ async function rollOut(
   const approved = await on.as('bob').post(`/cutovers/${requested.id}/approve`);
   expect(approved.body).toMatchObject({ status: 'progressing' });
   return approved.body;
+}
+
+/** A replica on `knex`, its scheduler run only by the test. */
+async function replica(knex: Knex) {
+  const scheduler = testScheduler();
+  const replicaBackend = await startBlueGreenBackend(kube, {
+    knex,
+    features: [scheduler.factory],
+    bluegreen: {
+      rollouts: { minIntervalSeconds: 1 },
+      prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
+    },
+  });
+  return { backend: replicaBackend, scheduler };
+}
+
+async function untilOn(
+  on: TestBackend,
+  id: string,
+  done: (cutover: Cutover) => boolean,
+  timeoutMs = 20_000,
+): Promise<Cutover> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cutover: Cutover = (await on.as('alice').get(`/cutovers/${id}`)).body;
+    if (done(cutover) || Date.now() > deadline) return cutover;
+    await sleep(100);
+  }
 }
 
 beforeAll(async () => {
@@ -449,6 +478,194 @@ describe('progressive rollouts against a real Prometheus', () => {
       }
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'on %s, while one replica applies a promoted step, neither replica acts on the rollout again, and an abort sent meanwhile waits for the step',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const [first, second] = [await replica(knex), await replica(knex)];
+      const ticking = setInterval(
+        () => void Promise.all([first, second].map(r => r.scheduler.run(TASK))),
+        250,
+      );
+      try {
+        const started = await rollOut(
+          { steps: [50, 100], intervalSeconds: INTERVAL, mode: 'manual' },
+          first.backend,
+        );
+        await untilOn(
+          first.backend,
+          started.id,
+          c => c.rollout?.history[0].verdict === 'passed',
+        );
+        // The first replica's step write hangs in the API server for 1.2 s (under the 2 s
+        // cluster timeout of the test backends).
+        kube.injectFault({
+          verb: 'patch',
+          path: 'virtualservices/progressive-app',
+          type: 'latency',
+          latencyMs: 1200,
+          count: 1,
+        });
+        kube.resetRequestCounts();
+        // Not awaited: the test scheduler runs the tick the promote triggers inside the request.
+        const promoting = first.backend
+          .as('alice')
+          .post(`/cutovers/${started.id}/promote`)
+          .then(res => res.status);
+        await sleep(300);
+        const abort = await second.backend
+          .as('alice')
+          .post(`/cutovers/${started.id}/abort`);
+        expect(abort.body).toMatchObject({ status: 'progressing' });
+        expect(await promoting).toBe(200);
+
+        const done = await untilOn(second.backend, started.id, ended);
+        expect(done.status).toBe('rolled-back');
+        // The step in flight landed and was recorded before the abort was acted on.
+        expect(done.rollout!.history.map(s => [s.weights, s.verdict])).toEqual([
+          [{ green: 50, blue: 50 }, 'passed'],
+          [{ green: 100, blue: 0 }, 'aborted'],
+        ]);
+        expect(done.outcome?.message).toMatch(
+          /^Aborted by user:default\/alice at step 2 \(green 100%, blue 0%\)\. The routes are back/,
+        );
+        expect((await vs()).spec).toEqual(snapshot);
+        // The step and the rollback: no replica planned the step again while it was in flight.
+        expect(
+          Object.entries(kube.requestCounts())
+            .filter(([route]) =>
+              /^patch .*virtualservices\/progressive-app$/.test(route),
+            )
+            .reduce((n, [, count]) => n + count, 0),
+        ).toBe(2);
+      } finally {
+        clearInterval(ticking);
+        kube.clearFaults();
+        await Promise.all([first, second].map(r => r.backend.stop()));
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'on %s, a step whose routes were written by a backend that stopped before recording it is resumed from the live routes, not rolled back',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { backend: survivor, scheduler } = await replica(knex);
+      const ticking = setInterval(() => void scheduler.run(TASK), 250);
+      try {
+        const started = await rollOut(
+          { steps: [50, 100], intervalSeconds: INTERVAL },
+          survivor,
+        );
+        // What a backend that stopped mid-tick leaves: its claim in the database, never
+        // released, and the next step's routes in the cluster, never recorded.
+        await knex('bluegreen_cutovers')
+          .where({ id: started.id })
+          .update({
+            rollout_revision: knex.raw('rollout_revision + 1'),
+            lease_owner: 'rollout-engine-stopped',
+            lease_until: new Date(Date.now() - 1000).toISOString(),
+          });
+        await virtualServices(kube).patch('progressive', 'progressive-app', [
+          { op: 'replace', path: '/spec/http/0/route/0/weight', value: 0 },
+          { op: 'replace', path: '/spec/http/0/route/1/weight', value: 100 },
+        ]);
+        const generation = (await vs()).metadata.generation;
+        kube.resetRequestCounts();
+
+        const done = await untilOn(survivor, started.id, ended);
+        expect(done.status).toBe('applied');
+        expect(
+          done.rollout!.history.map(s => [s.weights, s.appliedBy]),
+        ).toEqual([
+          [{ green: 50, blue: 50 }, 'user:default/bob'],
+          [{ green: 100, blue: 0 }, 'plugin:bluegreen'],
+        ]);
+        // Read back, not written again.
+        expect((await vs()).metadata.generation).toBe(generation);
+        expect(
+          Object.keys(kube.requestCounts()).filter(route =>
+            /^patch .*virtualservices\/progressive-app$/.test(route),
+          ),
+        ).toEqual([]);
+        const { events } = (
+          await survivor
+            .as('alice')
+            .get(`/history?entityRef=${encodeURIComponent(ENTITY)}&limit=100`)
+        ).body;
+        expect(
+          events.find(
+            (e: any) => e.cutoverId === started.id && e.type === 'step',
+          ).comment,
+        ).toMatch(
+          /^Step 2: green 100%, blue 0%, found in the cluster after the backend that applied it stopped/,
+        );
+      } finally {
+        clearInterval(ticking);
+        await survivor.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'on %s, a backend restarted mid-rollout resumes at its step, and each step is applied once',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const before = await replica(knex);
+      const generation = (await vs()).metadata.generation;
+      const started = await rollOut(
+        { steps: [50, 100], intervalSeconds: INTERVAL },
+        before.backend,
+      );
+      // Down for longer than the step's interval: its evaluation is overdue when it comes back.
+      await before.backend.stop();
+      await sleep((INTERVAL + 1) * 1000);
+      const after = await replica(knex);
+      const ticking = setInterval(() => void after.scheduler.run(TASK), 250);
+      try {
+        const done = await untilOn(after.backend, started.id, ended);
+        expect(done.status).toBe('applied');
+        expect(done.rollout!.history.map(s => [s.weights, s.verdict])).toEqual([
+          [{ green: 50, blue: 50 }, 'passed'],
+          [{ green: 100, blue: 0 }, 'passed'],
+        ]);
+        expect((await vs()).metadata.generation).toBe(generation + 2);
+      } finally {
+        clearInterval(ticking);
+        await after.backend.stop();
+      }
+    },
+  );
+
+  it('a backend restarted after its step interval expired without data rolls back per the policy', async () => {
+    const knex = await databases.init(databases.eachSupportedId()[0][0]);
+    const before = await replica(knex);
+    const started = await rollOut(
+      {
+        steps: [50, 100],
+        intervalSeconds: INTERVAL,
+        gates: { noDataIntervals: 0 },
+      },
+      before.backend,
+    );
+    await before.backend.stop();
+    traffic.setRequestsPerSecond(0);
+    await sleep((INTERVAL + 1) * 1000);
+    const after = await replica(knex);
+    const ticking = setInterval(() => void after.scheduler.run(TASK), 250);
+    try {
+      const done = await untilOn(after.backend, started.id, ended);
+      expect(done.status).toBe('rolled-back');
+      expect(done.rollout!.history[0].evaluations.map(e => e.verdict)).toEqual([
+        'no-data',
+      ]);
+      expect((await vs()).spec).toEqual(snapshot);
+    } finally {
+      clearInterval(ticking);
+      await after.backend.stop();
+    }
+  });
 
   // Last: the rest of the file needs Prometheus.
   it('Prometheus stopped mid-rollout: no step advances, then the policy rolls back', async () => {

@@ -7,7 +7,8 @@ import type {
   ObjectChange,
   RolloutState,
 } from '@bluegreen-istio/plugin-bluegreen-common';
-import { appliedEdits } from '../planner/plan';
+import { getValueByPointer } from 'fast-json-patch';
+import { appliedEdits, ClusterInput } from '../planner/plan';
 import { RolloutWrite, RouteRecord } from '../store/CutoverStore';
 import { RolloutSettings, stepWeights } from './settings';
 
@@ -40,6 +41,36 @@ export function withStepRoutes(
     }
   }
   return [...byKey.values()];
+}
+
+/**
+ * The routes with `written` read back from the cluster: what a write whose record was lost
+ * (the backend stopped between the two) left there. A route whose object is gone keeps its record.
+ */
+export function routesReadBack(
+  routes: RouteRecord[],
+  inputs: ClusterInput[],
+): RouteRecord[] {
+  return routes.map(route => {
+    const input = inputs.find(i => i.cluster === route.cluster);
+    // List items carry no kind, as in Kubernetes: the list they are in says it.
+    const objects: Array<{ metadata?: { namespace?: string; name?: string } }> =
+      route.object.kind === 'VirtualService'
+        ? input?.objects.virtualServices ?? []
+        : input?.objects.destinationRules ?? [];
+    const live = objects.find(
+      o =>
+        o.metadata?.namespace === route.object.namespace &&
+        o.metadata?.name === route.object.name,
+    );
+    if (!live) return route;
+    try {
+      return { ...route, written: getValueByPointer(live, route.path) };
+    } catch {
+      // The path is gone from the live object: the record says what the rollout last knew.
+      return route;
+    }
+  });
 }
 
 /**

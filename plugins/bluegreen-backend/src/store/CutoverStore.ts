@@ -40,6 +40,11 @@ export interface RolloutRecord {
   cutover: Cutover & { rollout: RolloutState };
   routes: RouteRecord[];
   revision: number;
+  /**
+   * A tick claimed it and never wrote its result (its backend stopped): the cluster may hold
+   * a step this record does not, which the engine reads back before going on.
+   */
+  interrupted: boolean;
 }
 
 /** A person's request to a running rollout; the engine acts on it on its next tick. */
@@ -152,16 +157,31 @@ export interface CutoverStore {
   /** Moves every `requested` cutover whose `expiresAt` passed to `expired`, with its event. */
   expireDue(now?: Date): Promise<Cutover[]>;
 
-  /** Rollouts (`progressing`) whose due time passed or that have a request to act on. */
+  /**
+   * Rollouts (`progressing`) whose due time passed or that have a request to act on, except
+   * those a tick has claimed until later than `now`.
+   */
   dueRollouts(now: Date): Promise<RolloutRecord[]>;
+
+  /**
+   * Takes a rollout for one tick's work: moves its revision on if it is still `expectedRevision`
+   * and no other claim holds, and holds it for `owner` until `until` (or the next write). False
+   * when another replica or request came first.
+   */
+  claimRollout(
+    id: string,
+    expectedRevision: number,
+    owner: string,
+    until: Date,
+  ): Promise<boolean>;
 
   /** A rollout's record for the engine, whatever its due time. */
   getRollout(id: string): Promise<RolloutRecord | undefined>;
 
   /**
    * Writes a rollout's state if its revision is still `expectedRevision` and it is still
-   * `progressing`, appending `event` (its status stays `progressing`) in the same transaction.
-   * Undefined when another write came first: nothing is written.
+   * `progressing`, appending `event` (its status stays `progressing`) in the same transaction,
+   * and ends any claim. Undefined when another write came first: nothing is written.
    */
   updateRollout(
     id: string,

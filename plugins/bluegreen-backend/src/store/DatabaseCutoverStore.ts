@@ -502,11 +502,16 @@ export class DatabaseCutoverStore implements CutoverStore {
   }
 
   async dueRollouts(now: Date): Promise<RolloutRecord[]> {
+    const nowIso = now.toISOString();
     const rows: CutoverRow[] = await this.db<CutoverRow>(CUTOVERS)
       .where('status', 'progressing')
+      // A rollout is leased only while a tick claims it (see claimRollout).
+      .where(free =>
+        free.whereNull('lease_until').orWhere('lease_until', '<=', nowIso),
+      )
       .where(due =>
         due
-          .where('rollout_due_at', '<=', now.toISOString())
+          .where('rollout_due_at', '<=', nowIso)
           .orWhereNotNull('rollout_promote_by')
           .orWhereNotNull('rollout_abort_by')
           .orWhereNotNull('rollout_pause_by'),
@@ -526,6 +531,31 @@ export class DatabaseCutoverStore implements CutoverStore {
     }
     const approvals = await this.approvalsOf(this.db, [id]);
     return toRolloutRecord(row, approvals.get(id) ?? []);
+  }
+
+  async claimRollout(
+    id: string,
+    expectedRevision: number,
+    owner: string,
+    until: Date,
+  ): Promise<boolean> {
+    const updated = await this.db(CUTOVERS)
+      .where({
+        id,
+        status: 'progressing',
+        rollout_revision: expectedRevision,
+      })
+      .where(free =>
+        free
+          .whereNull('lease_until')
+          .orWhere('lease_until', '<=', new Date().toISOString()),
+      )
+      .update({
+        rollout_revision: this.db.raw('rollout_revision + 1'),
+        lease_owner: owner,
+        lease_until: until.toISOString(),
+      });
+    return updated === 1;
   }
 
   async updateRollout(
@@ -686,6 +716,9 @@ function rolloutColumns(db: Knex, write: RolloutWrite) {
     rollout_routes: JSON.stringify(write.routes),
     rollout_revision: db.raw('rollout_revision + 1'),
     rollout_due_at: write.dueAt?.toISOString() ?? null,
+    // The tick that claimed the rollout wrote its result: the claim is over.
+    lease_owner: null,
+    lease_until: null,
     ...clear('rollout_promote_by', write.handled?.promoteBy),
     ...clear('rollout_abort_by', write.handled?.abortBy),
   };
@@ -699,6 +732,7 @@ function toRolloutRecord(
     cutover: toCutover(row, approvals) as RolloutRecord['cutover'],
     routes: JSON.parse(row.rollout_routes ?? '[]'),
     revision: row.rollout_revision ?? 0,
+    interrupted: row.lease_owner !== null && row.lease_owner !== undefined,
   };
 }
 

@@ -191,4 +191,47 @@ describe('rollouts in the cutover store', () => {
       expect(await store.dueRollouts(new Date())).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'hides a claimed rollout from every replica, requests included, until its tick writes or the claim expires, %p',
+    async id => {
+      const [a, b] = await replicas(id as 'SQLITE_3');
+      const cutover = await progressing(a, new Date());
+      const [read] = await a.dueRollouts(new Date());
+      const claim = (by: DatabaseCutoverStore, until: Date) =>
+        by.claimRollout(cutover.id, read.revision, 'engine-a', until);
+      const minute = new Date(Date.now() + 60_000);
+      expect(await Promise.all([claim(a, minute), claim(b, minute)])).toEqual(
+        expect.arrayContaining([true, false]),
+      );
+      await b.requestRollout(cutover.id, 'abort', 'user:default/bob');
+      expect(await b.dueRollouts(new Date())).toEqual([]);
+
+      // The tick's write ends the claim: the abort is due at once.
+      await a.updateRollout(cutover.id, read.revision + 1, {
+        state,
+        routes,
+        dueAt: minute,
+      });
+      const [next] = await b.dueRollouts(new Date());
+      expect(next).toMatchObject({ interrupted: false });
+      expect(next.cutover.rollout.abortRequestedBy).toBe('user:default/bob');
+
+      // A claim never written back is due once it expires, marked interrupted.
+      expect(
+        await b.claimRollout(
+          cutover.id,
+          next.revision,
+          'engine-b',
+          new Date(Date.now() + 200),
+        ),
+      ).toBe(true);
+      expect(await a.dueRollouts(new Date())).toEqual([]);
+      const [abandoned] = await a.dueRollouts(new Date(Date.now() + 400));
+      expect(abandoned).toMatchObject({
+        revision: next.revision + 1,
+        interrupted: true,
+      });
+    },
+  );
 });
