@@ -264,7 +264,10 @@ export interface SplitChange {
   /** `namespace/name` of the VirtualService deciding the split. */
   virtualService: string;
   protocol: 'http' | 'tcp' | 'tls';
+  /** 0-based position in the VirtualService's list for this protocol, as the patches address it. */
   ruleIndex: number;
+  /** The rule as every message names it (as RouteRule.label does), e.g. `HTTP rule 1`. */
+  ruleLabel: string;
   viaGateways: string[];
   before: SplitShare[];
   after: SplitShare[];

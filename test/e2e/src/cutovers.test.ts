@@ -482,7 +482,7 @@ describe('cutovers in the portal', () => {
     await screenshot(carol, 'cutover-pii-demo-dialog');
     // The one change is the shared host's rule (HTTP rule 3), nothing else.
     expect(await checks.innerText()).toContain(
-      '1 VirtualService change: pii-demo/httpd-server (spec.http[2].route).',
+      'Changes HTTP rule 3 of VirtualService pii-demo/httpd-server.',
     );
     await dialog
       .getByRole('img', {

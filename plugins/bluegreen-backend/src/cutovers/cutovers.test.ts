@@ -295,6 +295,8 @@ describe('cutovers against the Kubernetes API test server', () => {
       reason: 'next step',
     });
     expect(cutover.plan.splits[0]).toMatchObject({
+      virtualService: 'progressive/progressive-app',
+      ruleLabel: 'HTTP rule 1',
       before: [
         { colour: 'blue', percent: 70 },
         { colour: 'green', percent: 30 },

@@ -29,6 +29,27 @@ export function ruleRef(rule: Rule): string {
   return `${ruleLabel(rule)} of VirtualService ${qualifiedName(rule.vs)}`;
 }
 
+const CONJUNCTION = new Intl.ListFormat('en', {
+  style: 'long',
+  type: 'conjunction',
+});
+
+/** `blue`, `blue and green`, `blue, green, and red` */
+export function listOf(words: string[]): string {
+  return CONJUNCTION.format(words);
+}
+
+/**
+ * Rules of one VirtualService known by position only (a cutover's stored patch names them so),
+ * e.g. `HTTP rule 1 and HTTP rule 3 of VirtualService pii-demo/httpd-server`.
+ */
+export function rulesRef(
+  rules: Array<{ protocol: RuleProtocol; index: number }>,
+  virtualService: string,
+): string {
+  return `${listOf(rules.map(ruleLabel))} of VirtualService ${virtualService}`;
+}
+
 /** `= 'a'`, `starts with '/api'`, `matches /v[0-9]+/` */
 export function describeStringMatch(match: StringMatch): string {
   if (match.exact !== undefined) return `= '${match.exact}'`;

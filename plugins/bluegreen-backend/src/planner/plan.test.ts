@@ -157,6 +157,7 @@ describe('planSplit', () => {
         virtualService: 'pii-demo/httpd-server',
         protocol: 'http',
         ruleIndex: 2,
+        ruleLabel: 'HTTP rule 3',
         before: [
           { colour: 'blue', percent: 50 },
           { colour: 'green', percent: 50 },
@@ -184,6 +185,12 @@ describe('planSplit', () => {
         '+ subset: green',
         '+ weight: 100',
       ]);
+    });
+
+    it('names the rule it changes as the route list and findings do', () => {
+      expect(check(plan, 'changes-something').message).toBe(
+        'Changes HTTP rule 3 of VirtualService pii-demo/httpd-server.',
+      );
     });
 
     it('passes every check', () => {
@@ -248,6 +255,24 @@ describe('planSplit', () => {
     });
     expect(check(plan, 'colours-exist').message).toContain('v1 and v2');
     expect(plan.changes).toEqual([]);
+  });
+
+  it('refuses a colour one tier lacks, naming the rule that routes there as the route list does', () => {
+    const objects = piiDemo();
+    const httpd = objects.destinationRules.find(
+      dr => dr.metadata.name === 'httpd-server',
+    )!;
+    httpd.spec.subsets = httpd.spec.subsets!.filter(s => s.name !== 'green');
+    const plan = planSplit({ action: 'switch', colour: 'green' }, [
+      pii(objects),
+    ]);
+    expect(check(plan, 'colours-exist')).toEqual({
+      id: 'colours-exist',
+      result: 'fail',
+      cluster: 'demo',
+      message:
+        "green is not a subset of DestinationRule pii-demo/httpd-server, which HTTP rule 3 of VirtualService pii-demo/httpd-server routes to: add it with the colour's pod labels, or give it weight 0.",
+    });
   });
 
   it('fails when the colour to receive traffic has no ready pods, naming the tier', () => {
@@ -327,7 +352,7 @@ describe('planSplit', () => {
     expect(check(plan, 'only-shared-rules')).toMatchObject({
       result: 'fail',
       message: expect.stringContaining(
-        'spec.http[0].route of VirtualService myapp/myapp splits a shared host and is also a mesh-affinity rule',
+        'HTTP rule 1 of VirtualService myapp/myapp splits a shared host and is also a mesh-affinity rule',
       ),
     });
     expect(plan.changes).toEqual([]);
@@ -340,6 +365,9 @@ describe('planSplit', () => {
     ]);
     expect(plan.clusters).toEqual(['demo', 'other']);
     expect(plan.changes.map(c => c.cluster)).toEqual(['demo', 'other']);
+    expect(check(plan, 'changes-something').message).toBe(
+      'Changes HTTP rule 1 of VirtualService myapp/myapp in cluster demo; HTTP rule 1 of VirtualService myapp/myapp in cluster other.',
+    );
     expect(Object.keys(plan.resourceVersions)).toEqual(
       expect.arrayContaining([
         'demo/VirtualService/myapp/myapp',
@@ -393,7 +421,7 @@ describe('planRollback', () => {
     expect(check(plan, 'rollback-target')).toMatchObject({
       result: 'fail',
       message: expect.stringContaining(
-        'VirtualService myapp/myapp changed since cutover c1 was applied (spec.http[0].route',
+        'HTTP rule 1 of VirtualService myapp/myapp changed since cutover c1 was applied: its destinations differ from what the cutover wrote',
       ),
     });
     expect(plan.changes).toEqual([]);

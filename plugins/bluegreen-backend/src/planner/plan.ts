@@ -9,6 +9,7 @@ import type {
   JsonPatchOperation,
   ObjectChange,
   PreflightCheck,
+  RuleProtocol,
   SplitAction,
   SplitChange,
   SwitchAction,
@@ -21,6 +22,7 @@ import { ClusterObjects, VirtualService } from '../model/istio';
 import { namespaceOf, qualifiedName } from '../model/mesh';
 import { Rule } from '../model/rules';
 import { computeClusterState } from '../model/state';
+import { listOf, ruleRef, rulesRef } from '../model/wording';
 import { objectDiff } from './diff';
 import { plannedRoute } from './routes';
 
@@ -60,6 +62,13 @@ function pointer(rule: Rule): string {
   return `/spec/${rule.protocol}/${rule.index}/route`;
 }
 
+/** The rule a {@link pointer} points into, for wording it. */
+function ruleAt(path: string): { protocol: RuleProtocol; index: number } {
+  const [, , protocol, index] = path.split('/');
+  return { protocol: protocol as RuleProtocol, index: Number(index) };
+}
+
+/** The edited field as Kubernetes and the diff name it, e.g. `spec.http[2].route`. */
 function displayPath(path: string): string {
   const [, , protocol, index, field] = path.split('/');
   return `spec.${protocol}[${index}].${field}`;
@@ -69,12 +78,6 @@ function percentWord(weights: Record<string, number>): string {
   return Object.entries(weights)
     .map(([colour, weight]) => `${colour} ${weight}%`)
     .join(', ');
-}
-
-function list(names: string[]): string {
-  return names.length <= 1
-    ? names.join('')
-    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /** The shared-split rules of a cluster, each once. */
@@ -102,15 +105,13 @@ function splitEdits(
 
   for (const rule of rules) {
     const purposes = classify(rule, analysis).filter(c => c !== 'shared-split');
-    const where = `${displayPath(
-      pointer(rule),
-    )} of VirtualService ${qualifiedName(rule.vs)}`;
+    const where = ruleRef(rule);
     if (purposes.length > 0) {
       checks.push({
         id: 'only-shared-rules',
         result: 'fail',
         cluster,
-        message: `${where} splits a shared host and is also a ${list(
+        message: `${where} splits a shared host and is also a ${listOf(
           purposes,
         )} rule: changing its destinations would change that too. Give the shared host a rule of its own (match its host), then request again.`,
       });
@@ -140,7 +141,7 @@ function splitEdits(
         id: 'colours-exist',
         result: 'fail',
         cluster,
-        message: `${list(missing)} ${
+        message: `${listOf(missing)} ${
           missing.length > 1 ? 'are not subsets' : 'is not a subset'
         } of DestinationRule ${qualifiedName(
           destinationRule,
@@ -308,7 +309,7 @@ function readyPodsChecks(
         cluster,
         message: `${name} would receive traffic but has no ready pods in ${
           empty.length
-            ? list(empty.map(t => `${t.service} (namespace ${t.namespace})`))
+            ? listOf(empty.map(t => `${t.service} (namespace ${t.namespace})`))
             : 'any tier'
         }: scale its Deployments up or wait until their pods are ready.`,
       });
@@ -359,17 +360,17 @@ function splitChanges(
   after: Pick<ClusterBlueGreenState, 'splits'>,
 ): SplitChange[] {
   return before.splits.map(split => {
+    // The label names protocol and position: an HTTP and a TLS rule may share an index.
     const next = after.splits.find(
       s =>
         s.host === split.host &&
         s.virtualService === split.virtualService &&
-        s.ruleIndex === split.ruleIndex,
+        s.ruleLabel === split.ruleLabel,
     );
     const route = before.routes.find(
       r =>
         r.virtualService === split.virtualService &&
-        r.index === split.ruleIndex &&
-        r.classifications.includes('shared-split'),
+        r.label === split.ruleLabel,
     );
     return {
       cluster,
@@ -377,6 +378,7 @@ function splitChanges(
       virtualService: split.virtualService,
       protocol: route?.protocol ?? 'http',
       ruleIndex: split.ruleIndex,
+      ruleLabel: split.ruleLabel,
       viaGateways: split.viaGateways,
       before: split.destinations.map(d => ({
         colour: d.colour,
@@ -427,6 +429,8 @@ function assemble(
   switchTarget?: string,
 ): CutoverPlan {
   const changes: ObjectChange[] = [];
+  /** Each change in words, e.g. `HTTP rule 3 of VirtualService pii-demo/httpd-server`. */
+  const changedRules: string[] = [];
   const splits: SplitChange[] = [];
   const checks: PreflightCheck[] = [];
   const resourceVersions: Record<string, string> = {};
@@ -458,6 +462,16 @@ function assemble(
         qualifiedName(a.vs).localeCompare(qualifiedName(b.vs)),
     );
     changes.push(...ordered.map(o => toChange(cluster, o)));
+    const inCluster = clusters.length > 1 ? ` in cluster ${cluster}` : '';
+    changedRules.push(
+      ...ordered.map(
+        o =>
+          `${rulesRef(
+            o.edits.map(e => ruleAt(e.path)),
+            qualifiedName(o.vs),
+          )}${inCluster}`,
+      ),
+    );
   }
 
   checks.push(
@@ -465,16 +479,7 @@ function assemble(
       ? {
           id: 'changes-something',
           result: 'pass',
-          message: `${changes.length} VirtualService${
-            changes.length === 1 ? '' : 's'
-          } change: ${changes
-            .map(
-              c =>
-                `${c.object.namespace}/${c.object.name} (${c.paths.join(
-                  ', ',
-                )})`,
-            )
-            .join('; ')}.`,
+          message: `Changes ${changedRules.join('; ')}.`,
         }
       : { id: 'changes-something', result: 'fail', message: nothingToChange },
   );
@@ -514,10 +519,10 @@ function coloursCheck(
       id: 'colours-exist',
       result: 'fail',
       cluster,
-      message: `${list(unknown)} ${
+      message: `${listOf(unknown)} ${
         unknown.length > 1 ? 'are not colours' : 'is not a colour'
       } of this service in cluster ${cluster}; its colours are ${
-        list(colours) || 'none (no DestinationRule subsets)'
+        listOf(colours) || 'none (no DestinationRule subsets)'
       }.`,
     };
   }
@@ -525,7 +530,9 @@ function coloursCheck(
     id: 'colours-exist',
     result: 'pass',
     cluster,
-    message: `${list(Object.keys(weights).filter(c => weights[c] > 0))} exist${
+    message: `${listOf(
+      Object.keys(weights).filter(c => weights[c] > 0),
+    )} exist${
       Object.keys(weights).filter(c => weights[c] > 0).length > 1 ? '' : 's'
     } as a subset in every DestinationRule the shared hosts route to.`,
   };
@@ -625,13 +632,14 @@ export function planRollback(
         id: 'rollback-target',
         result: 'fail',
         cluster: change.cluster,
-        message: `VirtualService ${namespace}/${name} changed since cutover ${
-          applied.id
-        } was applied (${drifted
-          .map(e => displayPath(e.path))
-          .join(
-            ', ',
-          )} differ from what it wrote): a rollback would overwrite that change. Request a switch or split instead.`,
+        message: `${rulesRef(
+          drifted.map(e => ruleAt(e.path)),
+          `${namespace}/${name}`,
+        )} changed since cutover ${applied.id} was applied: ${
+          drifted.length > 1
+            ? 'their destinations differ'
+            : 'its destinations differ'
+        } from what the cutover wrote, and a rollback would overwrite that change. Request a switch or split instead.`,
       });
       continue;
     }

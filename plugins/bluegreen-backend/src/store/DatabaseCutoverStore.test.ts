@@ -46,6 +46,7 @@ const plan: CutoverPlan = {
       virtualService: 'shop/web',
       protocol: 'http',
       ruleIndex: 0,
+      ruleLabel: 'HTTP rule 1',
       viaGateways: ['istio-system/public'],
       before: [
         { colour: 'blue', percent: 100 },

@@ -63,6 +63,7 @@ export const myappSwitchPlan: CutoverPlan = {
       virtualService: 'myapp/myapp',
       protocol: 'http',
       ruleIndex: 0,
+      ruleLabel: 'HTTP rule 1',
       viaGateways: ['myapp-gateway'],
       before: [
         { colour: 'v1', percent: 50 },
