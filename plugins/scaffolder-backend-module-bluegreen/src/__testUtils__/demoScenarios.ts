@@ -1,28 +1,14 @@
 /*
- * The demo scenarios the templates mirror, read from where they are defined: the YAML the
- * Kubernetes API test server is seeded with and the catalog entities of examples/entities.yaml.
+ * The demo scenarios the templates mirror, read by the test server's loadDemoScenario from where
+ * they are defined: the YAML the Kubernetes API test server is seeded with and the catalog
+ * entities of examples/entities.yaml.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_ISTIO_HOSTS,
-  ANNOTATION_KUBERNETES_NAMESPACE,
   parseAnnotationList,
 } from '@bluegreen-istio/plugin-bluegreen-common';
-import {
-  KubeObject,
-  SCENARIOS_DIR,
-  parseManifests,
-} from '@internal/kube-test-server';
-import yaml from 'js-yaml';
-
-// Tests run from source, so __dirname holds.
-// eslint-disable-next-line no-restricted-syntax
-const EXAMPLE_ENTITIES = resolve(
-  __dirname,
-  '../../../../examples/entities.yaml',
-);
+import { KubeObject, loadDemoScenario } from '@internal/kube-test-server';
 
 export interface DemoScenario {
   manifests: KubeObject[];
@@ -31,27 +17,9 @@ export interface DemoScenario {
 }
 
 export function demoScenario(name: 'pii-demo' | 'myapp'): DemoScenario {
-  const file = join(SCENARIOS_DIR, `${name}.yaml`);
-  const manifests = parseManifests(readFileSync(file, 'utf8'), file);
-  const namespace = manifests.find(m => m.kind === 'Namespace')?.metadata.name;
-  const entity = (
-    yaml.loadAll(readFileSync(EXAMPLE_ENTITIES, 'utf8')) as Entity[]
-  ).find(
-    e =>
-      e?.metadata.annotations?.[ANNOTATION_KUBERNETES_NAMESPACE] === namespace,
-  );
-  if (!entity) {
-    throw new Error(
-      `${EXAMPLE_ENTITIES} shows no scenario in namespace ${namespace}`,
-    );
-  }
-  return {
-    manifests,
-    entity: {
-      ...entity,
-      metadata: { namespace: 'default', ...entity.metadata },
-    },
-  };
+  const { manifests, entity } = loadDemoScenario(name);
+  // The loader checked apiVersion, kind and metadata.name; the catalog reads the rest as written.
+  return { manifests, entity: entity as unknown as Entity };
 }
 
 interface Spec {

@@ -1,15 +1,7 @@
-import { SCENARIOS_DIR, parseManifests } from '@internal/kube-test-server';
-import fs from 'node:fs';
-import path from 'node:path';
+import { loadDemoScenario } from '@internal/kube-test-server';
 import { KubeManifest, buildBlueGreenManifests } from './build';
 import { parseBlueGreenInput } from './input';
 import { myappInput, piiDemoInput } from './scenarioInputs';
-
-function scenario(file: string) {
-  return parseManifests(
-    fs.readFileSync(path.join(SCENARIOS_DIR, file), 'utf8'),
-  );
-}
 
 function find(objects: KubeManifest[], kind: string, name: string) {
   const found = objects.find(o => o.kind === kind && o.metadata.name === name);
@@ -23,7 +15,7 @@ describe('buildBlueGreenManifests', () => {
       parseBlueGreenInput(piiDemoInput),
     );
     const objects = manifests.map(m => m.object);
-    const reference = scenario('pii-demo.yaml') as KubeManifest[];
+    const reference = loadDemoScenario('pii-demo').manifests as KubeManifest[];
     for (const [kind, name] of [
       ['VirtualService', 'httpd-server'],
       ['VirtualService', 'mysql-server'],
@@ -109,7 +101,7 @@ describe('buildBlueGreenManifests', () => {
       parseBlueGreenInput({ ...myappInput, istioApiVersion: 'v1alpha3' }),
     );
     const objects = manifests.map(m => m.object);
-    const reference = scenario('myapp.yaml') as KubeManifest[];
+    const reference = loadDemoScenario('myapp').manifests as KubeManifest[];
     const vs = find(objects, 'VirtualService', 'myapp');
     const expected = find(reference, 'VirtualService', 'myapp');
     expect(vs).toEqual(expected);
