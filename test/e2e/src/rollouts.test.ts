@@ -10,7 +10,6 @@
  * must be stopped first. It leaves progressive-app's routes as the seed has them.
  */
 // Resolved through the workspace; test/e2e/package.json is to declare it (a lockfile change).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import {
   TestPrometheus,
   TrafficSimulator,

@@ -42,8 +42,7 @@ export function SplitChangeList(props: {
               {where}
             </Typography>
             <Typography variant="caption" color="textSecondary">
-              {split.virtualService} {split.protocol.toUpperCase()} rule{' '}
-              {split.ruleIndex + 1}
+              {split.ruleLabel} of VirtualService {split.virtualService}
               {split.viaGateways.length
                 ? ` via ${split.viaGateways.join(', ')}`
                 : ''}
