@@ -8,6 +8,7 @@ import {
   startKubeTestServer,
 } from '@internal/kube-test-server';
 import net, { AddressInfo, Socket } from 'node:net';
+import { ClusterObjects } from '../model';
 import { ClusterObjectSource } from './ClusterObjectSource';
 import { readClusterDetails } from './clusters';
 
@@ -205,4 +206,74 @@ describe('ClusterObjectSource when the cluster behind the URL is replaced by one
       await proxy.close();
     }
   }, 20_000);
+});
+
+describe('ClusterObjectSource keeping what annotated entities can reach', () => {
+  let kube: KubeTestServer | undefined;
+
+  afterEach(async () => {
+    await kube?.close();
+  });
+
+  const eventually = async (accept: () => boolean) => {
+    const deadline = Date.now() + 5_000;
+    while (!accept() && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 50));
+    }
+    return accept();
+  };
+
+  it('caches Services, Deployments and pods of the namespaces asked about, adding a new one while the others stay live', async () => {
+    kube = await startKubeTestServer({
+      scenarioDirs: [SCENARIOS_DIR],
+      objects: generateBlueGreenServices(20, { namespaces: 4 }),
+    });
+    const server = kube;
+    const count = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${server.token}` },
+      });
+      return ((await res.json()) as { items: unknown[] }).items.length;
+    };
+    const clusterReads = () =>
+      Object.keys(server.requestCounts()).filter(k => !k.startsWith('watch'));
+    const source = sourceFor(kube.url, 5_000);
+    try {
+      await source.objectsIn('myapp');
+      expect(await eventually(() => source.isLive('myapp'))).toBe(true);
+      expect(source.cacheSize()!.objects).toMatchObject({
+        pods: await count('/api/v1/namespaces/myapp/pods'),
+        deployments: await count('/apis/apps/v1/namespaces/myapp/deployments'),
+        services: await count('/api/v1/namespaces/myapp/services'),
+        virtualServices: await count(
+          '/apis/networking.istio.io/v1beta1/virtualservices',
+        ),
+      });
+
+      // A namespace asked about for the first time is read directly, then cached too.
+      kube.resetRequestCounts();
+      const piiDemo = await source.objectsIn('pii-demo');
+      expect(clusterReads()).toContain('list /api/v1/namespaces/pii-demo/pods');
+      expect(source.isLive('myapp')).toBe(true);
+      expect(await eventually(() => source.isLive('pii-demo'))).toBe(true);
+      expect(source.isLive('myapp')).toBe(true);
+      kube.resetRequestCounts();
+      const podNames = (objects: ClusterObjects) =>
+        objects.pods.map(p => p.metadata!.name).sort();
+      expect(podNames(await source.objectsIn('pii-demo'))).toEqual(
+        podNames(piiDemo),
+      );
+      expect(clusterReads()).toEqual([]);
+      expect(source.cacheSize()!.objects.pods).toBe(
+        (await count('/api/v1/namespaces/myapp/pods')) +
+          (await count('/api/v1/namespaces/pii-demo/pods')),
+      );
+
+      // An entity that names no namespace reads every namespace.
+      const everything = await source.objectsIn();
+      expect(everything.pods).toHaveLength(await count('/api/v1/pods'));
+    } finally {
+      await source.close();
+    }
+  });
 });

@@ -102,6 +102,7 @@ class CacheKeepingWatch extends Watch {
   constructor(
     kc: KubeConfig,
     private readonly key: ResourceKey,
+    private readonly keeps: (object: KubernetesObject) => boolean,
     private readonly contradiction: (
       object: KubernetesObject,
     ) => string | undefined,
@@ -137,6 +138,14 @@ class CacheKeepingWatch extends Watch {
               { statusCode: apiObj?.code },
             ),
           );
+        }
+        if (
+          (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') &&
+          !this.keeps(apiObj)
+        ) {
+          // Not cached, but the informer still moves on to the event's resourceVersion.
+          callback('BOOKMARK', { metadata: apiObj.metadata }, watchObj);
+          return;
         }
         if (phase === 'ADDED' || phase === 'MODIFIED') {
           const contradiction = this.contradiction(apiObj);
@@ -182,13 +191,35 @@ function replacedObject(
   } but the cache holds UID ${uid}: the cluster behind the URL was replaced`;
 }
 
+type CachingInformer = Informer<KubernetesObject> &
+  ObjectCache<KubernetesObject>;
+
 interface WatchedResource {
   access: ResourceAccess;
-  informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+  informer: CachingInformer;
   synced: boolean;
+  /** The namespaces `informer` keeps; undefined: every namespace. */
+  namespaces?: ReadonlySet<string>;
+  /** An informer keeping more namespaces, which replaces `informer` once it is live. */
+  successor?: CachingInformer;
   restartTimer?: NodeJS.Timeout;
   failures: number;
 }
+
+/**
+ * The resource types kept only for the namespaces requests ask about: the model reads them in
+ * the entity's namespace alone, and they are most of a cluster's objects. VirtualServices,
+ * DestinationRules and Gateways of every namespace are kept, since any of them may route, or be
+ * routed through by, an entity's hosts.
+ */
+const PER_NAMESPACE: ReadonlySet<ResourceKey> = new Set([
+  'services',
+  'deployments',
+  'pods',
+]);
+
+/** How long namespaces asked for one after another wait to be added to the cache together. */
+const WIDEN_DELAY_MS = 200;
 
 export interface ClusterObjectSourceOptions {
   istioApiVersion: string;
@@ -212,7 +243,12 @@ const MAX_RESTART_DELAY_MS = 30_000;
  * is held by an informer, so a state request costs no cluster request at steady state; until an
  * informer has listed and is watching (at start, or after its watch failed), the namespace the
  * request asks about is read directly, so answers are never served from a cache that is not live.
- * The cache keeps of each object only what the model reads (see slimObjects.ts).
+ *
+ * The cache holds what annotated entities can reach, not the whole cluster: of each object only
+ * what the model reads (see slimObjects.ts), and Services, Deployments and pods only of the
+ * namespaces requests have asked about (every namespace once an entity names none). A namespace
+ * asked about for the first time is read directly while the informers of those types list again
+ * with it; the namespaces already cached stay live meanwhile.
  */
 export class ClusterObjectSource {
   readonly cluster: ClusterDetails;
@@ -224,6 +260,10 @@ export class ClusterObjectSource {
   /** Emits `live` whenever the last informer that was not live becomes live. */
   private readonly events = new EventEmitter();
   private watchStartedAt = 0;
+  /** Namespaces whose Services, Deployments and pods are cached; see {@link PER_NAMESPACE}. */
+  private readonly wantedNamespaces = new Set<string>();
+  private wantsEveryNamespace = false;
+  private widenTimer?: NodeJS.Timeout;
   /** Bumped by every watch event and every (re)sync; see {@link liveVersion}. */
   private changeSeq = 0;
   private syncSeq = 0;
@@ -242,9 +282,19 @@ export class ClusterObjectSource {
     this.events.setMaxListeners(0);
   }
 
-  /** True when every resource type is served from a live watch. */
-  isLive(): boolean {
-    return !!this.watched && this.watched.every(w => w.synced);
+  /**
+   * True when every resource type is served from a live watch that keeps `namespace` (every
+   * namespace when not given).
+   */
+  isLive(namespace?: string): boolean {
+    return (
+      !!this.watched &&
+      this.watched.every(
+        w =>
+          w.synced &&
+          (!w.namespaces || (!!namespace && w.namespaces.has(namespace))),
+      )
+    );
   }
 
   /**
@@ -254,7 +304,7 @@ export class ClusterObjectSource {
    * costs a recomputation, never a stale answer.
    */
   liveVersion(namespace?: string): string | undefined {
-    if (!this.isLive()) {
+    if (!this.isLive(namespace)) {
       return undefined;
     }
     if (!namespace) {
@@ -304,8 +354,9 @@ export class ClusterObjectSource {
       return this.readNamespace(namespace);
     }
     if (this.options.watch) {
+      this.want(namespace);
       this.startWatching();
-      if (this.isLive()) {
+      if (this.isLive(namespace)) {
         return this.fromCache(namespace);
       }
       if (!namespace) {
@@ -324,8 +375,10 @@ export class ClusterObjectSource {
 
   async close(): Promise<void> {
     this.closing.abort();
+    clearTimeout(this.widenTimer);
     for (const w of this.watched ?? []) {
       clearTimeout(w.restartTimer);
+      await w.successor?.stop();
       await w.informer.stop();
     }
   }
@@ -362,6 +415,56 @@ export class ClusterObjectSource {
     return objects as unknown as ClusterObjects;
   }
 
+  /** Adds `namespace` (every namespace when not given) to what the cache keeps. */
+  private want(namespace?: string) {
+    if (
+      this.wantsEveryNamespace ||
+      (namespace && this.wantedNamespaces.has(namespace))
+    ) {
+      return;
+    }
+    if (namespace) {
+      this.wantedNamespaces.add(namespace);
+    } else {
+      this.wantsEveryNamespace = true;
+    }
+    if (this.watched && !this.widenTimer && !this.closed) {
+      this.widenTimer = setTimeout(() => {
+        this.widenTimer = undefined;
+        for (const w of this.watched!) {
+          if (PER_NAMESPACE.has(w.access.key)) this.widen(w);
+        }
+      }, WIDEN_DELAY_MS);
+      this.widenTimer.unref?.();
+    }
+  }
+
+  /** The namespaces an informer of this resource type is to keep now; undefined: all. */
+  private wantedFor(w: WatchedResource): ReadonlySet<string> | undefined {
+    return PER_NAMESPACE.has(w.access.key) && !this.wantsEveryNamespace
+      ? new Set(this.wantedNamespaces)
+      : undefined;
+  }
+
+  /**
+   * Lists `w` again with the namespaces wanted now. The current informer serves its namespaces
+   * until the new one is live; one that is not live yet is replaced at once.
+   */
+  private widen(w: WatchedResource) {
+    if (w.restartTimer) {
+      return; // the restart lists what is wanted then
+    }
+    if (!w.synced) {
+      this.replaceInformer(w);
+      return;
+    }
+    const replaced = w.successor;
+    const namespaces = this.wantedFor(w);
+    w.successor = this.informerFor(w, namespaces);
+    void replaced?.stop();
+    this.startInformer(w, w.successor, namespaces);
+  }
+
   private startWatching() {
     if (this.watched) {
       return;
@@ -369,41 +472,61 @@ export class ClusterObjectSource {
     this.watchStartedAt = performance.now();
     this.watched = this.accesses.map(access => {
       const watched = { access, synced: false, failures: 0 } as WatchedResource;
-      watched.informer = this.informerFor(watched);
-      this.startInformer(watched);
+      const namespaces = this.wantedFor(watched);
+      watched.informer = this.informerFor(watched, namespaces);
+      this.startInformer(watched, watched.informer, namespaces);
       return watched;
     });
   }
 
-  /** A new informer, with an empty cache and no resourceVersion: it starts with a full list. */
-  private informerFor(w: WatchedResource): WatchedResource['informer'] {
+  /**
+   * A new informer keeping `namespaces` (all when undefined), with an empty cache and no
+   * resourceVersion: it starts with a full list.
+   */
+  private informerFor(
+    w: WatchedResource,
+    namespaces: ReadonlySet<string> | undefined,
+  ): CachingInformer {
     const { key } = w.access;
+    const keeps = (object: KubernetesObject) =>
+      !namespaces || namespaces.has(object.metadata?.namespace ?? '');
     // Set below; the list and the watch run once the informer is started.
-    const cache: { informer?: WatchedResource['informer'] } = {};
+    const cache: { informer?: CachingInformer } = {};
     const list = async () => {
       const listed = await w.access.listAll();
+      if (
+        this.closed ||
+        (w.informer !== cache.informer && w.successor !== cache.informer)
+      ) {
+        // Stopped while it listed: ListWatch would go on to open a watch nobody stops.
+        throw new Error('the informer was stopped while it listed');
+      }
+      const kept = listed.items.filter(keeps);
       // The first list fills an empty cache; a relist (after 410 Expired) updates it in place.
-      for (const object of listed.items) {
+      for (const object of kept) {
         const contradiction = replacedObject(cache.informer!, object);
         if (contradiction) throw new ReplacedClusterError(contradiction);
       }
       return {
         ...listed,
-        items: listed.items.map(object => slimObject(key, object)),
+        items: kept.map(object => slimObject(key, object)),
       };
     };
-    const informer: WatchedResource['informer'] = new ListWatch(
+    const informer: CachingInformer = new ListWatch(
       w.access.watchPath,
-      new CacheKeepingWatch(this.kc, key, object =>
+      new CacheKeepingWatch(this.kc, key, keeps, object =>
         replacedObject(cache.informer!, object),
       ),
       list,
       false,
     );
     cache.informer = informer;
-    // A replaced informer still reports its own stop; only the current one speaks for `w`.
+    // A replaced informer still reports its own stop; only the current one and its successor
+    // speak for `w`.
     informer.on('error', err => {
-      if (w.informer === informer) this.onWatchError(w, err);
+      if (w.informer === informer || w.successor === informer) {
+        this.onWatchError(w, err);
+      }
     });
     informer.on('change', obj => {
       if (w.informer !== informer) return;
@@ -419,7 +542,12 @@ export class ClusterObjectSource {
     return informer;
   }
 
-  private startInformer(w: WatchedResource) {
+  /** Starts `informer`, which is `w.informer` or its successor, and marks it live once listed. */
+  private startInformer(
+    w: WatchedResource,
+    informer: CachingInformer,
+    namespaces: ReadonlySet<string> | undefined,
+  ) {
     if (this.closed) {
       return;
     }
@@ -427,20 +555,35 @@ export class ClusterObjectSource {
     const onStartError = () => {
       failedDuringStart = true;
     };
-    w.informer.on('error', onStartError);
-    w.informer
+    informer.on('error', onStartError);
+    informer
       .start()
       .then(() => {
-        if (!failedDuringStart && !this.closed) {
-          // A relist may have replaced objects without a change event for each.
-          this.syncSeq += 1;
-          w.synced = true;
-          w.failures = 0;
-          if (this.isLive()) this.onLive();
+        if (failedDuringStart || this.closed) {
+          return;
+        }
+        if (w.successor === informer) {
+          // Swapped before the stop: a stopped informer reports its aborted watch at once.
+          const predecessor = w.informer;
+          w.informer = informer;
+          w.successor = undefined;
+          void predecessor.stop();
+        } else if (w.informer !== informer) {
+          return; // replaced while it listed
+        }
+        // A relist may have replaced objects without a change event for each.
+        this.syncSeq += 1;
+        w.namespaces = namespaces;
+        w.synced = true;
+        w.failures = 0;
+        if (this.watched!.every(other => other.synced)) this.onLive();
+      })
+      .catch(err => {
+        if (w.informer === informer || w.successor === informer) {
+          this.onWatchError(w, err);
         }
       })
-      .catch(err => this.onWatchError(w, err))
-      .finally(() => w.informer.off('error', onStartError));
+      .finally(() => informer.off('error', onStartError));
   }
 
   private onLive() {
@@ -509,10 +652,16 @@ export class ClusterObjectSource {
     }
   }
 
+  /** Replaces `w`'s informer (and successor) by one that lists what is wanted now. */
   private replaceInformer(w: WatchedResource) {
-    void w.informer.stop();
-    w.informer = this.informerFor(w);
-    this.startInformer(w);
+    // Replaced before they stop: a stopped informer reports its aborted watch at once.
+    const replaced = [w.informer, w.successor];
+    w.successor = undefined;
+    w.synced = false;
+    const namespaces = this.wantedFor(w);
+    w.informer = this.informerFor(w, namespaces);
+    for (const informer of replaced) void informer?.stop();
+    this.startInformer(w, w.informer, namespaces);
   }
 
   /**
@@ -520,13 +669,14 @@ export class ClusterObjectSource {
    * is closed. Listens for the informers' syncs instead of polling, and leaves no timer behind.
    */
   private async waitUntilLive(): Promise<void> {
-    if (this.isLive()) return;
     const gaveUp = new AbortController();
     const timer = setTimeout(() => gaveUp.abort(), this.options.timeoutMs);
+    const signal = AbortSignal.any([gaveUp.signal, this.closing.signal]);
     try {
-      await once(this.events, 'live', {
-        signal: AbortSignal.any([gaveUp.signal, this.closing.signal]),
-      });
+      // Live may first mean live for fewer namespaces, until the informers list them all.
+      while (!this.isLive()) {
+        await once(this.events, 'live', { signal });
+      }
     } catch (e) {
       if (this.closed) {
         throw new ClusterReadError(
