@@ -5,8 +5,9 @@
  *
  * For each size it starts the same backend twice on the same catalog and cluster, with
  * `bluegreen.watchCache` off and on, and prints:
- * - the RSS growth the watch cache causes (on minus off, once each answers the state) and the
- *   cache's own size as the plugin logs it (objects, bytes as JSON);
+ * - the RSS growth the watch cache causes (on minus off, each after a full garbage collection
+ *   once it answers the state) and the cache's own size as the plugin logs it (objects, bytes as
+ *   JSON);
  * - the time from backend start to a live cache;
  * - under C concurrent clients: the floor (`/api/bluegreen/health/authorized`, an authenticated and
  *   authorized no-op that makes the same permission check as `/state`), `/state`, and at the first
@@ -35,6 +36,7 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MemoryAfterGc, inspectorUrl, memoryAfterGc } from './inspector';
 import { LoadResult, runLoad } from './load';
 
 function argument(name: string, fallback: string): string {
@@ -48,6 +50,8 @@ const sizes = argument('services', smoke ? '50' : '1000,10000')
   .map(Number);
 const durationMs = Number(argument('duration', smoke ? '2' : '10')) * 1000;
 const warmupMs = smoke ? 500 : 2000;
+/** Time for the catalog's and the plugins' start-up work to settle before memory is read. */
+const settleMs = smoke ? 500 : 2000;
 const concurrency = Number(argument('concurrency', '50'));
 const entityRef = argument('entity', 'component:default/pii-demo');
 const port = Number(argument('port', '7027'));
@@ -102,6 +106,8 @@ async function eventually<T>(
 interface RunningBackend {
   base: string;
   pid: number;
+  /** The backend's memory after a full garbage collection. */
+  memory(): Promise<MemoryAfterGc>;
   logFile: string;
   startedAt: number;
   tokens: string[];
@@ -126,13 +132,14 @@ async function startBenchBackend(
   const configFile = path.join(os.tmpdir(), `${name}.json`);
   fs.writeFileSync(configFile, JSON.stringify(config));
   const logFile = path.join(os.tmpdir(), `${name}.log`);
-  // startBackend passes this process's environment on.
+  // startBackend passes this process's environment on. The inspector (on loopback, a free
+  // port) lets the benchmark run a full garbage collection before it reads memory.
   const nodeOptions = process.env.NODE_OPTIONS;
-  if (cpuProfileDir && watchCache) {
-    process.env.NODE_OPTIONS = `${
-      nodeOptions ?? ''
-    } --cpu-prof --cpu-prof-dir=${path.resolve(cpuProfileDir)}`;
-  }
+  process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --inspect=127.0.0.1:0${
+    cpuProfileDir && watchCache
+      ? ` --cpu-prof --cpu-prof-dir=${path.resolve(cpuProfileDir)}`
+      : ''
+  }`;
   const startedAt = performance.now();
   const child = startBackend(configFile, logFile);
   if (nodeOptions === undefined) {
@@ -164,7 +171,21 @@ async function startBenchBackend(
         ),
       ),
     );
-    return { base, pid: child.pid!, logFile, startedAt, tokens, stop };
+    const inspector = inspectorUrl(logFile);
+    if (!inspector) {
+      throw new Error(
+        `the backend logged no inspector address: see ${logFile}`,
+      );
+    }
+    return {
+      base,
+      pid: child.pid!,
+      memory: () => memoryAfterGc(inspector),
+      logFile,
+      startedAt,
+      tokens,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;
@@ -221,11 +242,11 @@ async function benchSize(
   });
   try {
     const direct = await startBenchBackend(kube, oidcMetadataUrl, false);
-    let rssDirect: number;
+    let memoryDirect: MemoryAfterGc;
     try {
       await firstState(direct, false);
-      await sleep(2000);
-      rssDirect = rssMb(direct.pid);
+      await sleep(settleMs);
+      memoryDirect = await direct.memory();
     } finally {
       await direct.stop();
     }
@@ -235,8 +256,8 @@ async function benchSize(
       const readyMs = performance.now() - cached.startedAt;
       await firstState(cached, true);
       const liveMs = performance.now() - cached.startedAt;
-      await sleep(2000);
-      const rssCached = rssMb(cached.pid);
+      await sleep(settleMs);
+      const memoryCached = await cached.memory();
 
       let next = 0;
       const headers = () => ({
@@ -285,7 +306,7 @@ async function benchSize(
       }
       const rssAfter = rssMb(cached.pid);
 
-      const growthMb = rssCached - rssDirect;
+      const growthMb = memoryCached.rssMb - memoryDirect.rssMb;
       console.log(
         `\n${services} generated services + demo scenarios, entity ${entityRef}, ${concurrency} concurrent clients signed in as ${USERS.join(
           ', ',
@@ -325,12 +346,20 @@ async function benchSize(
         }`,
       );
       console.log(
-        `backend RSS: ${rssDirect} MB with watchCache off, ${rssCached} MB on: growth ${growthMb} MB (${(
+        `backend RSS after a full GC: ${
+          memoryDirect.rssMb
+        } MB with watchCache off, ${
+          memoryCached.rssMb
+        } MB on: growth ${growthMb} MB (${(
           (growthMb * 1000) /
           services
         ).toFixed(
           1,
-        )} MB per 1,000 services, goal < ${MAX_GROWTH_MB_PER_1000}); ${rssAfter} MB after the load`,
+        )} MB per 1,000 services, goal < ${MAX_GROWTH_MB_PER_1000}); JS heap ${
+          memoryDirect.heapUsedMb
+        } → ${memoryCached.heapUsedMb} MB (${
+          memoryCached.heapUsedMb - memoryDirect.heapUsedMb
+        } MB); RSS ${rssAfter} MB after the load`,
       );
       console.log(
         cacheLine(cached.logFile) ?? 'the plugin logged no cache size',
