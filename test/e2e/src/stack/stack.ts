@@ -11,6 +11,13 @@ export interface StackInfo {
   kubeToken: string;
   /** The OpenID Connect provider the backend signs users in with. */
   oidcUrl: string;
+  /**
+   * The traffic simulator's control API (test/traffic-simulator), whose requests follow the test
+   * server's live routes: tests make a colour fail through it, as scripts/demo-traffic.sh does.
+   */
+  trafficUrl: string;
+  /** The Prometheus scraping the simulator, which the backend's rollout gates query. */
+  prometheusUrl: string;
   outputDir: string;
 }
 
@@ -41,6 +48,8 @@ export function e2eConfig(options: {
   staticToken?: string;
   /** The OpenID Connect provider users sign in with (see {@link oidcClientFor}). */
   oidcMetadataUrl?: string;
+  /** The Prometheus the rollout gates query, instead of app-config.yaml's demo one on :9090. */
+  prometheusUrl?: string;
 }): string {
   const base = `http://localhost:${options.port}`;
   return JSON.stringify({
@@ -65,6 +74,13 @@ export function e2eConfig(options: {
         providers: {
           oidc: { development: { metadataUrl: options.oidcMetadataUrl } },
         },
+      },
+    }),
+    ...(options.prometheusUrl && {
+      bluegreen: {
+        prometheus: { baseUrl: options.prometheusUrl },
+        // A due step is acted on within a second, so a 10 s rollout interval stays about 10 s.
+        rollouts: { tickSeconds: 1 },
       },
     }),
     kubernetes: {
