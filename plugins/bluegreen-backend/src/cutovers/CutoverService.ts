@@ -471,11 +471,17 @@ export class CutoverService {
    * Applies a plan the rollout engine made for `cutover` (a step or a rollback) with the same
    * safety as an approved cutover: nothing is written when an object changed since planning or
    * a receiving colour has no ready pods, a refused write reverts the others, the result is
-   * verified. Never throws: a failed read is a `failed` result.
+   * verified. Never throws: a failed read is a `failed` result. `plannedOn` are the objects the
+   * plan was made from, read this moment: their pods are the ones checked for readiness, instead
+   * of reading the clusters a second time.
    */
-  async applyPlan(cutover: Cutover, plan: CutoverPlan): Promise<ApplyResult> {
+  async applyPlan(
+    cutover: Cutover,
+    plan: CutoverPlan,
+    plannedOn?: ClusterInput[],
+  ): Promise<ApplyResult> {
     return this.verified({ ...cutover, plan }, () =>
-      this.writeChecked(cutover, plan),
+      this.writeChecked(cutover, plan, plannedOn),
     );
   }
 
@@ -500,16 +506,16 @@ export class CutoverService {
   private async writeChecked(
     cutover: Cutover,
     plan: CutoverPlan,
+    plannedOn?: ClusterInput[],
   ): Promise<ApplyResult> {
     const { changed, current } =
       await this.options.executor.changedSincePlanned(plan);
     if (changed.length > 0) {
       return this.supersededResult(changed);
     }
-    const { inputs } = await this.readClusters(
-      cutover.entityRef,
-      plan.clusters,
-    );
+    const inputs =
+      plannedOn ??
+      (await this.readClusters(cutover.entityRef, plan.clusters)).inputs;
     const unready = coloursWithoutReadyPods(plan, inputs);
     if (unready.length > 0) {
       return {

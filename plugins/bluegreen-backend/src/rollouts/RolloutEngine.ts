@@ -45,6 +45,9 @@ export interface RolloutEngineOptions {
  */
 const CLAIM_SECONDS = 60;
 
+/** Rollouts a tick works on at the same time. */
+const TICK_CONCURRENCY = 16;
+
 function percentWords(weights: Record<string, number>): string {
   return Object.entries(weights)
     .map(([colour, weight]) => `${colour} ${weight}%`)
@@ -102,19 +105,26 @@ export class RolloutEngine {
 
   /** Looks at every rollout that is due (or has a request) and moves it on. */
   async tick(now: Date = new Date()): Promise<void> {
-    const due = await this.options.store.dueRollouts(now);
-    for (const record of due) {
-      try {
-        await this.process(record, now);
-      } catch (e) {
-        // One rollout's trouble never stops the others; it is due again on the next tick.
-        this.options.logger.error(
-          `Rollout ${record.cutover.id} of ${record.cutover.entityRef}: ${
-            (e as Error).message
-          }`,
-        );
+    const queue = await this.options.store.dueRollouts(now);
+    // Each rollout is its own claim, queries and writes, so several move on at once; a bounded
+    // number, not to crowd the clusters' API servers and Prometheus.
+    const worker = async () => {
+      for (let record = queue.shift(); record; record = queue.shift()) {
+        try {
+          await this.process(record, now);
+        } catch (e) {
+          // One rollout's trouble never stops the others; it is due again on the next tick.
+          this.options.logger.error(
+            `Rollout ${record.cutover.id} of ${record.cutover.entityRef}: ${
+              (e as Error).message
+            }`,
+          );
+        }
       }
-    }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(TICK_CONCURRENCY, queue.length) }, worker),
+    );
   }
 
   /** A person's promote, pause, resume or abort; the next tick acts on it. */
@@ -497,7 +507,7 @@ export class RolloutEngine {
     );
     const result =
       refused.length === 0
-        ? await this.options.cutovers.applyPlan(cutover, plan)
+        ? await this.options.cutovers.applyPlan(cutover, plan, inputs)
         : undefined;
     if (!result || result.status !== 'applied') {
       await this.rollBack(
@@ -602,7 +612,7 @@ export class RolloutEngine {
       refused.length > 0 && refused.every(c => c.id === 'changes-something');
     const result =
       refused.length === 0
-        ? await this.options.cutovers.applyPlan(cutover, plan)
+        ? await this.options.cutovers.applyPlan(cutover, plan, inputs)
         : undefined;
     const back = alreadyBack || result?.status === 'applied';
     const ended = await this.options.store.transition(
