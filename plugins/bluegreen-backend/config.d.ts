@@ -45,7 +45,10 @@ export interface Config {
        */
       sweepIntervalSeconds?: number;
     };
-    /** Progressive rollouts: defaults of requests that leave a setting out, and the engine. */
+    /**
+     * Progressive rollouts: defaults of requests that leave a setting out (an entity's
+     * `bluegreen/rollout-*` annotations come first), and the engine.
+     */
     rollouts?: {
       /** How long each step is watched before its gates are evaluated, in seconds. Default 120. */
       intervalSeconds?: number;
