@@ -20,5 +20,8 @@ if [ "${1:-}" = "--fix" ]; then mode=; fi
 # errors are the type check's to report (repo-tools' own --tsc gives up on the first one).
 yarn tsc >/dev/null || true
 # Members without a doc comment are allowed (ae-undocumented); a missing release tag or an
-# exported type that is not exported by the entry point fails.
-yarn backstage-repo-tools api-reports --omit-messages ae-undocumented $mode "${PUBLISHED[@]}"
+# exported type that is not exported by the entry point fails. ae-wrong-input-file-type is API
+# Extractor noticing that the common package resolves to its sources inside this workspace (its
+# `types` is src/index.ts until prepack), which says nothing about the API.
+yarn backstage-repo-tools api-reports --omit-messages ae-undocumented,ae-wrong-input-file-type \
+  --validate-release-tags $mode "${PUBLISHED[@]}"

@@ -29,6 +29,8 @@ import { DEFAULT_ROLLOUT_GATES } from '@bluegreen-istio/plugin-bluegreen-common'
 /**
  * The blue/green plugin: the Istio blue/green state of annotated catalog entities, and cutovers
  * between their colours with approvals and a durable history.
+ *
+ * @public
  */
 export const bluegreenPlugin = createBackendPlugin({
   pluginId: 'bluegreen',

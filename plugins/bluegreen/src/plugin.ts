@@ -6,7 +6,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { JSX } from 'react';
 import { BlueGreenClient, bluegreenApiRef } from './api';
+import type { EntityBlueGreenContentProps } from './components/EntityBlueGreenContent';
 import { rootRouteRef } from './routes';
 
 /**
@@ -32,7 +34,9 @@ export const bluegreenPlugin = createPlugin({
  *
  * @public
  */
-export const EntityBlueGreenContent = bluegreenPlugin.provide(
+export const EntityBlueGreenContent: (
+  props: EntityBlueGreenContentProps,
+) => JSX.Element = bluegreenPlugin.provide(
   createComponentExtension({
     name: 'EntityBlueGreenContent',
     component: {
@@ -49,7 +53,7 @@ export const EntityBlueGreenContent = bluegreenPlugin.provide(
  *
  * @public
  */
-export const EntityBlueGreenCard = bluegreenPlugin.provide(
+export const EntityBlueGreenCard: () => JSX.Element = bluegreenPlugin.provide(
   createComponentExtension({
     name: 'EntityBlueGreenCard',
     component: {
@@ -67,7 +71,7 @@ export const EntityBlueGreenCard = bluegreenPlugin.provide(
  *
  * @public
  */
-export const BlueGreenPage = bluegreenPlugin.provide(
+export const BlueGreenPage: () => JSX.Element = bluegreenPlugin.provide(
   createRoutableExtension({
     name: 'BlueGreenPage',
     component: () =>

@@ -13,5 +13,13 @@ export type {
   KubeManifest,
   RenderedManifest,
 } from './manifests/build';
-export { parseBlueGreenInput } from './manifests/input';
-export type { BlueGreenInput, BlueGreenServiceSpec } from './manifests/input';
+export {
+  ISTIO_API_VERSIONS,
+  parseBlueGreenInput,
+  SERVICE_PROTOCOLS,
+} from './manifests/input';
+export type {
+  BlueGreenServiceSpec,
+  IstioApiVersion,
+  ServiceProtocol,
+} from './manifests/input';

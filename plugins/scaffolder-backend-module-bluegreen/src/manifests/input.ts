@@ -14,12 +14,31 @@ const DNS_SUBDOMAIN =
 const MAX_LABEL = 63;
 const MAX_SUBDOMAIN = 253;
 
-/** The Istio networking API versions the manifests can be written for. */
+/**
+ * The Istio networking API versions the manifests can be written for.
+ *
+ * @public
+ */
 export const ISTIO_API_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'] as const;
+/**
+ * An Istio networking API version the manifests can be written for.
+ *
+ * @public
+ */
 export type IstioApiVersion = (typeof ISTIO_API_VERSIONS)[number];
 
-/** Service protocols whose traffic Istio routes with HTTP rules (host headers, sourceLabels). */
+/**
+ * Service protocols whose traffic Istio routes with HTTP rules (host headers, sourceLabels).
+ *
+ * @public
+ */
 export const SERVICE_PROTOCOLS = ['http', 'http2', 'grpc'] as const;
+/**
+ * A service protocol whose traffic Istio routes with HTTP rules.
+ *
+ * @public
+ */
+export type ServiceProtocol = (typeof SERVICE_PROTOCOLS)[number];
 
 function dnsLabel(z: Zod, what: string, pattern = DNS_LABEL) {
   const rule =
@@ -237,7 +256,7 @@ export interface BlueGreenServiceSpec {
     /** One image per colour, in colour order; empty when workloads are not written. */
     images: Record<string, string>;
     port: number;
-    protocol: (typeof SERVICE_PROTOCOLS)[number];
+    protocol: ServiceProtocol;
     replicas: number;
   };
   database?: {
