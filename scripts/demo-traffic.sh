@@ -17,13 +17,13 @@ number() {
 }
 
 usage() {
-  sed -n '4,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,3\}//' >&2
+  sed -n '5,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,3\}//' >&2
   exit 2
 }
 
 call() {
   local answer
-  if ! answer="$(curl -sS -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} -w '\n%{http_code}' "$url$2")"; then
+  if ! answer="$(curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} -w '\n%{http_code}' "$url$2")"; then
     echo "demo-traffic: the traffic simulator does not answer on $url: start the demo with scripts/start.sh" >&2
     exit 1
   fi
