@@ -238,6 +238,9 @@ describe('a progressive rollout in the portal', () => {
     // The routes are the snapshot's again, in the cluster and in the tab's state.
     expect(await weights()).toEqual({ blue: 70, green: 30 });
     await state.waitFor({ timeout: 30_000 });
+    await expect(
+      request.getByLabel('Traffic now', { exact: true }).innerText(),
+    ).resolves.toBe('green 30% · blue 70%');
     await screenshot(alice, 'rollout-rolled-back');
   });
 });

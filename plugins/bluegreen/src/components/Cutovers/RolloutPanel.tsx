@@ -134,6 +134,22 @@ function SteerButtons(props: {
 }
 
 /**
+ * A rolled-back rollout's routes are the plan's "before" again: the snapshot the rollback restored,
+ * not the weights of the step that failed.
+ */
+function weightsBeforeRollout(
+  cutover: Cutover,
+): Record<string, number> | undefined {
+  const split = cutover.plan.splits[0];
+  if (!split) return undefined;
+  return Object.fromEntries(
+    split.before
+      .filter(share => share.colour !== null)
+      .map(share => [share.colour as string, share.percent]),
+  );
+}
+
+/**
  * A progressive rollout: where it is (the weights now, the step, when its gates are judged next,
  * who paused it), promote / pause / resume / abort for whom the backend lets steer it, every
  * step with its gates' measurements, and the per-colour charts over the rollout.
@@ -152,12 +168,16 @@ export function RolloutPanel(props: {
   const classes = useStyles();
   const running = cutover.status === 'progressing';
   const step = rollout.history[rollout.current];
+  const weightsNow =
+    cutover.status === 'rolled-back'
+      ? weightsBeforeRollout(cutover)
+      : step?.weights;
   return (
     <section aria-label={ROLLOUT_LABELS.rollout}>
       <dl className={classes.facts}>
         <dt>{ROLLOUT_LABELS.weightsNow}</dt>
         <dd aria-label={ROLLOUT_LABELS.weightsNow}>
-          {step ? weightsLabel(step.weights, rollout.colour) : '—'}
+          {weightsNow ? weightsLabel(weightsNow, rollout.colour) : '—'}
         </dd>
         <dt>{ROLLOUT_LABELS.step}</dt>
         <dd>{stepOf(rollout.current, rollout.steps.length)}</dd>

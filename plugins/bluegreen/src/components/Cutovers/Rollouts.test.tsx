@@ -548,6 +548,10 @@ describe('progressive rollouts on the Blue/Green tab', () => {
     expect(
       within(steps).getByRole('listitem', { name: 'Step 3 of 4' }),
     ).toHaveTextContent('Step 3 of 4: v2 50% — not reached');
+    // The routes the rollback restored, not the failed step's 30/70.
+    expect(within(history).getByLabelText('Traffic now')).toHaveTextContent(
+      'v2 50% · v1 50%',
+    );
     expect(
       within(history).queryByRole('button', { name: 'Abort and roll back' }),
     ).not.toBeInTheDocument();
