@@ -44,14 +44,14 @@ export function classifyClusterError(
     typeof err?.code === 'number' ? err.code : err?.statusCode;
   if (status === 401) {
     return new ClusterReadError(
-      `${where} refused the service account token (401 Unauthorized): check serviceAccountToken in kubernetes.clusterLocatorMethods`,
+      `${where} refused the backend's credentials (401 Unauthorized): check the cluster's authProvider and its credentials (serviceAccountToken, or the aws, azure or google identity the backend runs as) in kubernetes.clusterLocatorMethods`,
       'unauthorized',
       401,
     );
   }
   if (status === 403) {
     return new ClusterReadError(
-      `${where} forbids reading Istio objects, Services, Deployments or pods (403 Forbidden): grant the service account list and watch on them`,
+      `${where} forbids reading Istio objects, Services, Deployments or pods (403 Forbidden): grant the backend's identity list and watch on them`,
       'forbidden',
       403,
     );

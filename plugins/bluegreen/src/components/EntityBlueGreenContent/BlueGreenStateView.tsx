@@ -48,7 +48,7 @@ export function BlueGreenStateView(props: {
             <EmptyState
               missing="data"
               title="No cluster to look in"
-              description="Configure a cluster under kubernetes.clusterLocatorMethods, or check that the bluegreen/cluster annotation names a configured one."
+              description="Configure a cluster under kubernetes.clusterLocatorMethods, or check that the backstage.io/kubernetes-cluster annotation names a configured one."
             />
           </Grid>
         )}
