@@ -11,6 +11,7 @@
  *
  *   yarn bench:rollouts              100 rollouts of 4 steps (10, 30, 50, 100), 4 s intervals
  *   yarn bench:rollouts --smoke      10 rollouts of 2 steps (what CI runs, < 60 s)
+ *   --postgres                       the plugin's database on PostgreSQL instead of SQLite
  *
  * Goals printed beside the numbers: a tick over 100 rollouts under 1 s, one query per gate per
  * rollout per interval.
@@ -36,7 +37,9 @@ import {
   startPrometheus,
   startTrafficSimulator,
 } from '@internal/traffic-simulator';
+import knexFactory from 'knex';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -160,6 +163,36 @@ async function startKubeTestServerProcess(objects: KubeObject[]) {
   };
 }
 
+/**
+ * With --postgres, the plugin's database is a fresh one on the PostgreSQL of
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (scripts/postgres.sh), as replicas share
+ * it in production; otherwise SQLite in memory.
+ */
+async function pluginDatabase() {
+  if (!process.argv.includes('--postgres')) return undefined;
+  const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (!url) {
+    throw new Error(
+      '--postgres needs BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING: source scripts/postgres.sh',
+    );
+  }
+  const name = `rollout_bench_${randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: url });
+  await admin.raw('CREATE DATABASE ??', [name]);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url.replace(/\/[^/]*$/, `/${name}`),
+  });
+  return {
+    knex,
+    async drop() {
+      await knex.destroy();
+      await admin.raw('DROP DATABASE ??', [name]);
+      await admin.destroy();
+    },
+  };
+}
+
 async function main() {
   const namespaces = Array.from(
     { length: rolloutCount },
@@ -218,8 +251,12 @@ async function main() {
   }));
 
   const scheduler = benchScheduler();
+  const database = await pluginDatabase();
   const backend = await startTestBackend({
     features: [
+      ...(database
+        ? [mockServices.database.factory({ knex: database.knex })]
+        : []),
       bluegreenPlugin,
       scheduler.factory,
       catalogServiceMock.factory({ entities }),
@@ -408,6 +445,7 @@ async function main() {
     await prometheus.stop();
     await traffic.close();
     await kube.close();
+    await database?.drop();
   }
 }
 
