@@ -40,11 +40,12 @@ echo "== browser tests"
 yarn workspace app build || status=1
 yarn workspace @internal/e2e e2e --json --outputFile="$results/e2e.json" || status=1
 
-echo "== benchmark smoke (yarn bench:state --smoke, yarn bench:cutovers --smoke)"
-# CI runs the benchmarks small, to keep them working; their full runs are `yarn bench:state` and
-# `yarn bench:cutovers`. The cutover benchmark's backend runs on the PostgreSQL started above.
+echo "== benchmark smoke (yarn bench:state --smoke, yarn bench:cutovers --smoke, yarn bench:rollouts --smoke)"
+# CI runs the benchmarks small, to keep them working; their full runs are `yarn bench:state`,
+# `yarn bench:cutovers` and `yarn bench:rollouts`. The cutover benchmark's backend runs on the
+# PostgreSQL started above.
 passed=0 failed=0
-for bench in bench:state bench:cutovers; do
+for bench in bench:state bench:cutovers bench:rollouts; do
   if yarn "$bench" --smoke; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 done
 echo "{\"numPassedTests\":$passed,\"numFailedTests\":$failed}" > "$results/bench.json"
