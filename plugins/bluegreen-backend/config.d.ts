@@ -16,9 +16,12 @@ export interface Config {
      */
     clusterTimeoutSeconds?: number;
     /**
-     * Whether to keep a watch-backed cache (informers) of the Istio objects, Services,
-     * Deployments and pods of each cluster. Default true. When false, every state request reads
-     * the entity's namespace directly from the cluster.
+     * Whether to keep a watch-backed cache (informers) of each cluster. Default true. It holds
+     * the VirtualServices, DestinationRules and Gateways of every namespace, and the Services,
+     * Deployments and pods of the namespaces the state and explain requests have asked about
+     * (every namespace once an entity names none), each object only with the fields the model
+     * reads. When false, every state request reads the entity's namespace directly from the
+     * cluster.
      */
     watchCache?: boolean;
     /**
