@@ -14,7 +14,7 @@ import { readClusterDetails } from './clusters';
 
 const logger = mockServices.logger.mock();
 
-function sourceFor(url: string, timeoutMs: number) {
+function sourceFor(url: string, timeoutMs: number, log = logger) {
   const [cluster] = readClusterDetails(
     new ConfigReader({
       kubernetes: {
@@ -40,7 +40,7 @@ function sourceFor(url: string, timeoutMs: number) {
     istioApiVersion: 'v1beta1',
     timeoutMs,
     watch: true,
-    logger,
+    logger: log,
   });
 }
 
@@ -206,6 +206,72 @@ describe('ClusterObjectSource when the cluster behind the URL is replaced by one
       await proxy.close();
     }
   }, 20_000);
+  it('rebuilds from fresh lists when the relist after a reset through the control API finds every object under a new UID', async () => {
+    old = await startKubeTestServer({
+      scenarioDirs: [SCENARIOS_DIR],
+      control: true,
+    });
+    const kube = old;
+    const warnings = mockServices.logger.mock();
+    const source = sourceFor(kube.url, 5_000, warnings);
+    const cached = async () => {
+      const objects = await source.objectsIn('myapp');
+      return {
+        pods: objects.pods.map(p => p.metadata!.name!).sort(),
+        weights: objects.virtualServices
+          .find(v => v.metadata.name === 'myapp')!
+          .spec.http![0].route!.map(r => r.weight),
+      };
+    };
+    try {
+      await source.objectsIn();
+      const patched = await fetch(
+        `${kube.url}/apis/networking.istio.io/v1beta1/namespaces/myapp/virtualservices/myapp`,
+        {
+          method: 'PATCH',
+          headers: {
+            authorization: `Bearer ${kube.token}`,
+            'content-type': 'application/json-patch+json',
+          },
+          body: JSON.stringify([
+            { op: 'replace', path: '/spec/http/0/route/0/weight', value: 90 },
+            { op: 'replace', path: '/spec/http/0/route/1/weight', value: 10 },
+          ]),
+        },
+      );
+      expect(patched.status).toBe(200);
+      const oldPods = await podNames(kube, 'myapp');
+
+      // Back to the seed: new UIDs, resourceVersions still counting up, old events compacted.
+      const reset = await fetch(`${kube.url}/__control/reset`, {
+        method: 'POST',
+      });
+      expect(reset.ok).toBe(true);
+      const newPods = await podNames(kube, 'myapp');
+      expect(newPods).not.toEqual(oldPods);
+
+      const expected = { pods: newPods, weights: [50, 50] };
+      const deadline = Date.now() + 5_000;
+      let seen = await cached();
+      while (
+        (!source.isLive() ||
+          JSON.stringify(seen) !== JSON.stringify(expected)) &&
+        Date.now() < deadline
+      ) {
+        await new Promise(r => setTimeout(r, 100));
+        seen = await cached();
+      }
+      expect(source.isLive()).toBe(true);
+      expect(seen).toEqual(expected);
+      expect(warnings.warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^Watch cache of cluster 'demo' is rebuilt from fresh lists: .* has UID .* but the cache holds UID .*: the cluster behind the URL was replaced$/,
+        ),
+      );
+    } finally {
+      await source.close();
+    }
+  });
 });
 
 describe('ClusterObjectSource keeping what annotated entities can reach', () => {
