@@ -1,5 +1,8 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { buildBlueGreenManifests } from '../manifests/build';
@@ -14,9 +17,17 @@ export const RENDER_ACTION_ID = 'bluegreen:manifests:render';
  * service (Namespace, Deployments per colour, Services, Gateway, DestinationRules,
  * VirtualServices) into the workspace, each checked against its published schema.
  *
+ * Its input and output are described by the action's JSON schema (see the template examples);
+ * the TypeScript types are left general, because the types TypeScript infers from the zod schema
+ * list their members in an order that changes between compilations.
+ *
  * @public
  */
-export function createBlueGreenManifestsRenderAction() {
+export function createBlueGreenManifestsRenderAction(): TemplateAction<
+  any,
+  any,
+  'v2'
+> {
   return createTemplateAction({
     id: RENDER_ACTION_ID,
     description:
