@@ -2,11 +2,11 @@
  * Regular expressions of VirtualServices, evaluated as Envoy does: RE2, which cannot backtrack, so
  * matching is linear in the input whatever the pattern, and the whole value must match.
  */
+import { LRUCache } from 'lru-cache';
 import { RE2 } from 're2-wasm';
 
 /** Compiled patterns are reused; a VirtualService has few, a cluster a bounded number. */
-const MAX_COMPILED = 1_000;
-const compiled = new Map<string, RE2 | Error>();
+const compiled = new LRUCache<string, RE2 | Error>({ max: 1_000 });
 
 function compile(regex: string, ignoreCase: boolean): RE2 | Error {
   const key = `${ignoreCase ? 'i' : '-'}${regex}`;
@@ -16,9 +16,6 @@ function compile(regex: string, ignoreCase: boolean): RE2 | Error {
       pattern = new RE2(`^(?:${regex})$`, ignoreCase ? 'iu' : 'u');
     } catch (e) {
       pattern = e as Error;
-    }
-    if (compiled.size >= MAX_COMPILED) {
-      compiled.delete(compiled.keys().next().value!);
     }
     compiled.set(key, pattern);
   }
