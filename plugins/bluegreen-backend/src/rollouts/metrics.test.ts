@@ -228,16 +228,6 @@ describe('the series behind the rollout charts', () => {
     }
 
     // 100 requests a second, all of them on green by the end.
-    console.log(
-      JSON.stringify(
-        metrics.series.map(s => [
-          s.colour,
-          s.metric,
-          s.query,
-          s.points.map(p => p.value),
-        ]),
-      ),
-    );
     const greenRate = values(seriesOf(metrics, 'request-rate', 'green'));
     const blueRate = values(seriesOf(metrics, 'request-rate', 'blue'));
     const greenLast = greenRate[greenRate.length - 1];
