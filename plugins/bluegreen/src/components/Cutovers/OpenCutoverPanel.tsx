@@ -11,6 +11,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { Decision, DecisionDialog } from './DecisionDialog';
+import { Facts } from './Facts';
 import { objectName } from './ObjectDiff';
 import { RolloutPanel } from './RolloutPanel';
 import {
@@ -24,19 +25,6 @@ import {
 } from './wording';
 
 const useStyles = makeStyles(theme => ({
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(0.5),
-    margin: theme.spacing(0, 0, 2),
-    '& dt': {
-      fontWeight: theme.typography.fontWeightBold as number,
-    },
-    '& dd': {
-      margin: 0,
-    },
-  },
   buttons: {
     display: 'flex',
     gap: theme.spacing(1),
@@ -161,7 +149,7 @@ export function OpenCutoverPanel(props: {
       subheader={subheader}
     >
       <section aria-label={title}>
-        <dl className={classes.facts}>
+        <Facts>
           <dt>{LABELS.status}</dt>
           <dd>
             <Chip size="small" label={STATUS_LABELS[cutover.status]} />
@@ -185,7 +173,7 @@ export function OpenCutoverPanel(props: {
               </Typography>
             ))}
           </dd>
-        </dl>
+        </Facts>
         {(cutover.status === 'approved' || cutover.status === 'applying') && (
           <LinearProgress aria-label={STATUS_LABELS[cutover.status]} />
         )}

@@ -9,6 +9,7 @@ import { useCallback } from 'react';
 import { BlueGreenApi, bluegreenApiRef } from '../../api';
 import { useSingleFlight } from '../../hooks/useSingleFlight';
 import { ApiErrorAlert } from './ApiErrorAlert';
+import { Facts } from './Facts';
 import { ProgressButton } from './ProgressButton';
 import { RolloutCharts } from './RolloutCharts';
 import { RolloutPlanSummary } from './RolloutPlanSummary';
@@ -24,19 +25,6 @@ import {
 import { actorName } from './wording';
 
 const useStyles = makeStyles(theme => ({
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(0.5),
-    margin: theme.spacing(0, 0, 2),
-    '& dt': {
-      fontWeight: theme.typography.fontWeightBold as number,
-    },
-    '& dd': {
-      margin: 0,
-    },
-  },
   buttons: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -174,7 +162,7 @@ export function RolloutPanel(props: {
       : step?.weights;
   return (
     <section aria-label={ROLLOUT_LABELS.rollout}>
-      <dl className={classes.facts}>
+      <Facts>
         <dt>{ROLLOUT_LABELS.weightsNow}</dt>
         <dd aria-label={ROLLOUT_LABELS.weightsNow}>
           {weightsNow ? weightsLabel(weightsNow, rollout.colour) : '—'}
@@ -193,7 +181,7 @@ export function RolloutPanel(props: {
             <dd>{actorName(rollout.pausedBy)}</dd>
           </>
         )}
-      </dl>
+      </Facts>
       <RolloutPlanSummary action={rollout} />
       {running && rollout.promoteRequestedBy && (
         <Typography variant="body2">

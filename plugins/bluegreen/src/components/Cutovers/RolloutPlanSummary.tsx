@@ -3,24 +3,8 @@ import {
   DEFAULT_ROLLOUT_STEPS,
   RolloutGates,
 } from '@bluegreen-istio/plugin-bluegreen-common';
-import { makeStyles } from '@material-ui/core/styles';
+import { Facts } from './Facts';
 import { ROLLOUT_LABELS, intervalLabel, stepsLabel } from './rolloutWording';
-
-const useStyles = makeStyles(theme => ({
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(0.5),
-    margin: theme.spacing(0, 0, 2),
-    '& dt': {
-      fontWeight: theme.typography.fontWeightBold as number,
-    },
-    '& dd': {
-      margin: 0,
-    },
-  },
-}));
 
 /** A rollout's settings as facts: colour, steps, interval, mode, gates. */
 export function RolloutPlanSummary(props: {
@@ -33,10 +17,9 @@ export function RolloutPlanSummary(props: {
   };
 }) {
   const { action } = props;
-  const classes = useStyles();
   const gates = { ...DEFAULT_ROLLOUT_GATES, ...action.gates };
   return (
-    <dl className={classes.facts} aria-label={ROLLOUT_LABELS.settings}>
+    <Facts aria-label={ROLLOUT_LABELS.settings}>
       <dt>{ROLLOUT_LABELS.colour}</dt>
       <dd>{action.colour}</dd>
       <dt>{ROLLOUT_LABELS.steps}</dt>
@@ -60,6 +43,6 @@ export function RolloutPlanSummary(props: {
         {ROLLOUT_LABELS.minRequests} {gates.minRequests} ·{' '}
         {ROLLOUT_LABELS.noDataIntervals} {gates.noDataIntervals}
       </dd>
-    </dl>
+    </Facts>
   );
 }
