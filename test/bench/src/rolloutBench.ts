@@ -1,7 +1,8 @@
 /*
  * Benchmark of progressive rollouts: N concurrent rollouts on one backend (the blue/green plugin
  * as Backstage runs it, in this process) against the Kubernetes API test server seeded with N
- * generated blue/green services, a real Prometheus scraping the traffic simulator every second:
+ * generated blue/green services, a real Prometheus scraping the traffic simulator every second
+ * (the test server and the simulator each in a process of their own):
  *
  * - scheduler tick duration p50/p95 over the ticks that had rollouts to evaluate (the plugin's
  *   rollout task, run by this script as the scheduler would);
@@ -33,10 +34,7 @@ import {
   generateBlueGreenServices,
   KubeObject,
 } from '@internal/kube-test-server';
-import {
-  startPrometheus,
-  startTrafficSimulator,
-} from '@internal/traffic-simulator';
+import { startPrometheus } from '@internal/traffic-simulator';
 import knexFactory from 'knex';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -141,18 +139,7 @@ async function startKubeTestServerProcess(objects: KubeObject[]) {
     { stdio: 'ignore', detached: true },
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await fetch(`${url}/healthz`).then(
-      r => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline) {
-      throw new Error(`the Kubernetes API test server did not start on ${url}`);
-    }
-    await sleep(200);
-  }
+  await waitFor(`${url}/healthz`, 'the Kubernetes API test server');
   return {
     url,
     token,
@@ -161,6 +148,58 @@ async function startKubeTestServerProcess(objects: KubeObject[]) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The traffic simulator in its own process too, as Istio's proxies are: in this one, recording
+ * 4,000 requests a second and serving Prometheus' scrapes would weigh on the ticks.
+ */
+async function startTrafficSimulatorProcess(kube: {
+  url: string;
+  token: string;
+}) {
+  const port = await freePort();
+  const child = spawn(
+    'yarn',
+    [
+      'workspace',
+      '@internal/traffic-simulator',
+      'start',
+      '--port',
+      String(port),
+      '--kube-url',
+      kube.url,
+      '--token',
+      kube.token,
+      // Enough requests at the first step (10%) for the minimum count over one interval.
+      '--requests-per-second',
+      '40',
+    ],
+    { stdio: 'ignore', detached: true },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/traffic`, 'the traffic simulator');
+  return {
+    target: `127.0.0.1:${port}`,
+    async close() {
+      process.kill(-child.pid!, 'SIGTERM');
+    },
+  };
+}
+
+async function waitFor(url: string, what: string) {
+  const deadline = Date.now() + 60_000;
+  while (
+    !(await fetch(url).then(
+      r => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not start on ${url}`);
+    }
+    await sleep(200);
+  }
 }
 
 /**
@@ -212,11 +251,7 @@ async function main() {
     }
   }
   const kube = await startKubeTestServerProcess(objects);
-  // Enough requests at the first step (10%) for the minimum count over one interval.
-  const traffic = await startTrafficSimulator({
-    kubernetes: { url: kube.url, token: kube.token },
-    requestsPerSecond: 40,
-  });
+  const traffic = await startTrafficSimulatorProcess(kube);
   const prometheus = await startPrometheus({ targets: [traffic.target] });
   const queryCount = async () => {
     const text = await (await fetch(`${prometheus.url}/metrics`)).text();

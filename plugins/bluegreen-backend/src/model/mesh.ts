@@ -1,6 +1,13 @@
 import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
 import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
-import { HostResolver, hostMatches, isWildcard, serviceFqdn } from './hosts';
+import {
+  HostResolver,
+  hostMatches,
+  isShortName,
+  isWildcard,
+  possibleCanonicalNames,
+  serviceFqdn,
+} from './hosts';
 import {
   ClusterObjects,
   DestinationRule,
@@ -10,6 +17,7 @@ import {
   VirtualService,
 } from './istio';
 import { hasLabels } from './labels';
+import { PerList } from './perList';
 
 const DEFAULT_NAMESPACE = 'default';
 
@@ -88,6 +96,58 @@ function creationTime(vs: VirtualService): number {
   const created = vs.metadata.creationTimestamp;
   return created ? new Date(created).getTime() : Number.MAX_SAFE_INTEGER;
 }
+
+/**
+ * VirtualServices by the hosts they name, so that finding those that may cover a host costs the
+ * same however many the cluster holds. Keyed on every canonical name a written host may take
+ * (see {@link possibleCanonicalNames}), so one index serves whichever Services are known; what
+ * it returns are candidates, which the host matching of {@link Mesh} then decides on.
+ */
+class VirtualServiceIndex {
+  /** Positions in the list, ascending, by canonical host. */
+  private readonly byHost = new Map<string, number[]>();
+  /** Positions of those with a wildcard host, which may cover any name. */
+  private readonly withWildcard: number[] = [];
+
+  constructor(private readonly list: readonly VirtualService[]) {
+    list.forEach((vs, position) => {
+      const names = new Set<string>();
+      for (const written of vs.spec.hosts ?? []) {
+        if (isWildcard(written)) {
+          if (this.withWildcard.at(-1) !== position) {
+            this.withWildcard.push(position);
+          }
+          continue;
+        }
+        possibleCanonicalNames(written, namespaceOf(vs)).forEach(name =>
+          names.add(name),
+        );
+      }
+      for (const name of names) {
+        const positions = this.byHost.get(name) ?? [];
+        positions.push(position);
+        this.byHost.set(name, positions);
+      }
+    });
+  }
+
+  /** Those that may name `fqdn` without a wildcard, in list order. */
+  naming(fqdn: string): VirtualService[] {
+    return (this.byHost.get(fqdn) ?? []).map(i => this.list[i]);
+  }
+
+  /** Those that may cover `fqdn`, by name or by wildcard, in list order. */
+  covering(fqdn: string): VirtualService[] {
+    const positions = [
+      ...new Set([...(this.byHost.get(fqdn) ?? []), ...this.withWildcard]),
+    ];
+    return positions.sort((a, b) => a - b).map(i => this.list[i]);
+  }
+}
+
+const virtualServiceIndexes = new PerList<VirtualService, VirtualServiceIndex>(
+  list => new VirtualServiceIndex(list),
+);
 
 /** The cluster objects, indexed for the lookups routing needs. */
 export class Mesh {
@@ -220,11 +280,39 @@ export class Mesh {
     );
   }
 
+  /**
+   * The VirtualServices naming the Service `fqdn` among their hosts explicitly (not by a
+   * wildcard), in list order.
+   */
+  virtualServicesNaming(fqdn: string): VirtualService[] {
+    return virtualServiceIndexes
+      .get(this.objects.virtualServices)
+      .naming(fqdn)
+      .filter(vs =>
+        (vs.spec.hosts ?? []).some(
+          written =>
+            !isWildcard(written) &&
+            this.hosts.canonical(written, namespaceOf(vs)) === fqdn,
+        ),
+      );
+  }
+
+  /** The VirtualServices that may have a host covering `host`, in list order. */
+  private candidatesFor(host: string, namespace?: string): VirtualService[] {
+    if (!namespace && isShortName(host)) {
+      // Resolves in each VirtualService's own namespace: no one name to look up.
+      return this.objects.virtualServices;
+    }
+    return virtualServiceIndexes
+      .get(this.objects.virtualServices)
+      .covering(this.hosts.canonical(host, namespace ?? DEFAULT_NAMESPACE));
+  }
+
   private rankedCandidates(
     host: string,
     namespace?: string,
   ): { vs: VirtualService; specificity: number }[] {
-    const candidates = this.objects.virtualServices.flatMap(vs => {
+    const candidates = this.candidatesFor(host, namespace).flatMap(vs => {
       const fqdn = this.hosts.canonical(host, namespace ?? namespaceOf(vs));
       const specificity = this.hostSpecificity(vs, fqdn);
       return specificity > 0 ? [{ vs, specificity }] : [];

@@ -1,6 +1,7 @@
 import { selectForHosts } from './select';
 import { HostResolver, hostMatches } from './hosts';
-import { ClusterObjects } from './istio';
+import { ClusterObjects, VirtualService } from './istio';
+import { qualifiedName } from './mesh';
 import {
   gateway,
   merge,
@@ -172,6 +173,127 @@ describe('selectForHosts with routing in another namespace', () => {
       gateways: ['public'],
       services: ['checkout'],
     });
+  });
+});
+
+describe('selectForHosts among many VirtualServices', () => {
+  // The entity: Service cart in shop, reached as cart.example.com and in the mesh as cart.
+  const HOSTS = ['cart.example.com', 'cart'];
+  const route = (host: string) => [{ destination: { host } }];
+  /** Other applications' routing, in namespaces of their own, exported everywhere. */
+  const others = Array.from({ length: 200 }, (_, i) =>
+    virtualService(`other-${i}`, `team-${i}`, {
+      hosts: [`app-${i}.example.com`, `app-${i}`],
+      http: [{ route: route(`app-${i}`) }],
+    }),
+  );
+  const selected = (...routing: VirtualService[]) =>
+    selectForHosts(
+      HOSTS,
+      merge(
+        { virtualServices: [...others, ...routing] },
+        { services: [service('cart', 'shop', [{ port: 80 }])] },
+      ),
+      'shop',
+    ).virtualServices.map(vs => qualifiedName(vs));
+  const vs = (
+    name: string,
+    namespace: string,
+    spec: Partial<VirtualService['spec']>,
+  ) =>
+    virtualService(name, namespace, {
+      http: [{ route: route('cart.shop.svc.cluster.local') }],
+      ...spec,
+    });
+
+  it.each([
+    ['a fully qualified host', 'cart.shop.svc.cluster.local'],
+    ['a short host in the Service namespace', 'cart'],
+    ['a namespace-qualified host', 'cart.shop'],
+    ['a host ending in .svc', 'cart.shop.svc'],
+  ])('finds the Service named by %s', (_case, host) => {
+    expect(selected(vs('mesh', 'shop', { hosts: [host] }))).toEqual([
+      'shop/mesh',
+    ]);
+  });
+
+  it('reads a short host written in another namespace as a Service of that namespace', () => {
+    expect(selected(vs('mesh', 'routing', { hosts: ['cart'] }))).toEqual([]);
+  });
+
+  it('finds the VirtualService of another namespace that routes the entity host', () => {
+    expect(
+      selected(vs('edge', 'routing', { hosts: ['cart.example.com'] })),
+    ).toEqual(['routing/edge']);
+  });
+
+  it('drops a VirtualService that routes the Service under another host only', () => {
+    expect(
+      selected(vs('portal', 'routing', { hosts: ['portal.example.com'] })),
+    ).toEqual([]);
+  });
+
+  it('falls back to a wildcard host, and to the catch-all after it, only when nothing closer names a host', () => {
+    const wildcard = vs('wildcard', 'routing', {
+      hosts: ['*.example.com', '*.shop.svc.cluster.local'],
+    });
+    const catchAll = vs('catch-all', 'routing', { hosts: ['*'] });
+    expect(selected(catchAll)).toEqual(['routing/catch-all']);
+    expect(selected(catchAll, wildcard)).toEqual(['routing/wildcard']);
+    expect(
+      selected(
+        catchAll,
+        wildcard,
+        vs('edge', 'shop', { hosts: ['cart.example.com', 'cart'] }),
+      ),
+    ).toEqual(['shop/edge']);
+  });
+
+  it.each([
+    [['*'], ['routing/mesh']],
+    [['shop'], ['routing/mesh']],
+    [['billing', 'shop'], ['routing/mesh']],
+    [['.'], []],
+    [['billing'], []],
+  ])(
+    'with exportTo %j keeps %j of a VirtualService in another namespace',
+    (exportTo, kept) => {
+      expect(
+        selected(
+          vs('mesh', 'routing', {
+            hosts: ['cart.shop.svc.cluster.local'],
+            exportTo,
+          }),
+        ),
+      ).toEqual(kept);
+    },
+  );
+
+  it('follows routes through the Services they reach, wherever those are routed', () => {
+    const edge = vs('edge', 'shop', {
+      hosts: ['cart.example.com'],
+      http: [{ route: route('pricing.billing.svc.cluster.local') }],
+    });
+    const pricing = vs('pricing', 'billing', {
+      hosts: ['pricing.billing.svc.cluster.local'],
+    });
+    expect(selected(edge, pricing)).toEqual(['shop/edge', 'billing/pricing']);
+  });
+
+  it('sees a VirtualService replaced in a list it was given before', () => {
+    const objects = merge(
+      { virtualServices: [...others] },
+      { services: [service('cart', 'shop', [{ port: 80 }])] },
+    );
+    expect(selectForHosts(HOSTS, objects, 'shop').virtualServices).toEqual([]);
+    objects.virtualServices[0] = vs('edge', 'shop', {
+      hosts: ['cart.example.com'],
+    });
+    expect(
+      selectForHosts(HOSTS, objects, 'shop').virtualServices.map(
+        v => v.metadata.name,
+      ),
+    ).toEqual(['edge']);
   });
 });
 

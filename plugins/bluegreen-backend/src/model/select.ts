@@ -1,5 +1,5 @@
 import { MESH_GATEWAY } from '@bluegreen-istio/plugin-bluegreen-common';
-import { isWildcard, serviceFqdn } from './hosts';
+import { serviceFqdn } from './hosts';
 import { ClusterObjects, VirtualService } from './istio';
 import {
   Mesh,
@@ -8,6 +8,7 @@ import {
   namespaceOf,
   qualifiedName,
 } from './mesh';
+import { PerList } from './perList';
 import { blockGateways, rulesOf } from './rules';
 
 function inNamespace<T extends { metadata?: { namespace?: string } }>(
@@ -33,6 +34,17 @@ export function routesInto(vs: VirtualService, namespace: string): boolean {
   );
 }
 
+/** One list's VirtualServices that {@link routesInto} each namespace asked about, in list order. */
+const virtualServicesInto = new PerList<VirtualService, VirtualService[]>(
+  // Frozen: every caller asking about the namespace gets this same list.
+  (list, namespace) =>
+    Object.freeze(
+      list.filter(
+        vs => namespaceOf(vs) === namespace || routesInto(vs, namespace),
+      ),
+    ) as VirtualService[],
+);
+
 /**
  * The objects of one namespace, plus every Gateway (they often live in `istio-system`) and the
  * VirtualServices of other namespaces that {@link routesInto} it (shared routing namespaces).
@@ -42,8 +54,9 @@ export function scopeToNamespace(
   namespace: string,
 ): ClusterObjects {
   return {
-    virtualServices: objects.virtualServices.filter(
-      vs => namespaceOf(vs) === namespace || routesInto(vs, namespace),
+    virtualServices: virtualServicesInto.get(
+      objects.virtualServices,
+      namespace,
     ),
     destinationRules: inNamespace(objects.destinationRules, namespace),
     gateways: objects.gateways,
@@ -109,13 +122,7 @@ export function selectForHosts(
   }
   // serviceFqdns grows while VirtualServices are added: this walks to the fixpoint.
   for (let i = 0; i < serviceFqdns.length; i++) {
-    for (const vs of scoped.virtualServices) {
-      const names = (vs.spec.hosts ?? []).some(
-        h =>
-          !isWildcard(h) && canonical(h, namespaceOf(vs)) === serviceFqdns[i],
-      );
-      if (names) addVirtualService(vs);
-    }
+    mesh.virtualServicesNaming(serviceFqdns[i]).forEach(addVirtualService);
   }
 
   const byServiceOrder = <T>(items: T[], fqdnOf: (item: T) => string) =>

@@ -270,6 +270,7 @@ export class ClusterObjectSource {
   private readonly lastChangeByNamespace = new Map<string, number>();
   /** VirtualServices of any namespace may route a namespace's hosts: see {@link objectsIn}. */
   private lastVirtualServiceChange = 0;
+  private lastVirtualServices?: KubernetesObject[];
 
   constructor(
     cluster: ClusterDetails,
@@ -390,13 +391,32 @@ export class ClusterObjectSource {
   private fromCache(namespace?: string): ClusterObjects {
     const objects = {} as Record<ResourceKey, KubernetesObject[]>;
     for (const w of this.watched!) {
-      objects[w.access.key] = [
-        ...w.informer.list(
-          w.access.key === 'virtualServices' ? undefined : namespace,
-        ),
-      ];
+      objects[w.access.key] =
+        w.access.key === 'virtualServices'
+          ? this.cachedVirtualServices(w.informer.list())
+          : [...w.informer.list(namespace)];
     }
     return objects as unknown as ClusterObjects;
+  }
+
+  /**
+   * The cached VirtualServices as the list returned last time while they are the same objects
+   * (the informer replaces an object when it changes): the model derives its host index from a
+   * list once (see model/perList.ts), so while nothing changes no request pays for it again.
+   * Frozen, since every request shares it.
+   */
+  private cachedVirtualServices(
+    listed: readonly KubernetesObject[],
+  ): KubernetesObject[] {
+    const last = this.lastVirtualServices;
+    if (
+      last?.length === listed.length &&
+      last.every((object, i) => object === listed[i])
+    ) {
+      return last;
+    }
+    this.lastVirtualServices = Object.freeze([...listed]) as KubernetesObject[];
+    return this.lastVirtualServices;
   }
 
   private async readNamespace(namespace: string): Promise<ClusterObjects> {
