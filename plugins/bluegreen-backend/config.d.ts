@@ -53,6 +53,16 @@ export interface Config {
      * `bluegreen/rollout-*` annotations come first), and the engine.
      */
     rollouts?: {
+      /**
+       * The new colour's percent at each step, increasing, ending at 100. Default
+       * [10, 30, 50, 100].
+       */
+      steps?: number[];
+      /**
+       * `auto` advances when every gate passes over the interval; `manual` waits for a promote
+       * after each step. Default auto.
+       */
+      mode?: 'auto' | 'manual';
       /** How long each step is watched before its gates are evaluated, in seconds. Default 120. */
       intervalSeconds?: number;
       /** The shortest interval a request may ask for, in seconds. Default 10. */

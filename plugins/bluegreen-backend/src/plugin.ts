@@ -20,11 +20,7 @@ import { DatabaseCutoverStore } from './store/DatabaseCutoverStore';
 import { PrometheusClient } from './rollouts/PrometheusClient';
 import { RolloutMetricsReader } from './rollouts/RolloutMetrics';
 import { RolloutEngine } from './rollouts/RolloutEngine';
-import {
-  DEFAULT_INTERVAL_SECONDS,
-  DEFAULT_MIN_INTERVAL_SECONDS,
-} from './rollouts/settings';
-import { DEFAULT_ROLLOUT_GATES } from '@bluegreen-istio/plugin-bluegreen-common';
+import { rolloutDefaultsFromConfig } from './rollouts/settings';
 
 /**
  * The blue/green plugin: the Istio blue/green state of annotated catalog entities, and cutovers
@@ -99,7 +95,6 @@ export const bluegreenPlugin = createBackendPlugin({
 
         const cutoverSettings = settings?.getOptionalConfig('cutovers');
         const rolloutSettings = settings?.getOptionalConfig('rollouts');
-        const gateSettings = rolloutSettings?.getOptionalConfig('gates');
         const store = await DatabaseCutoverStore.create({ database });
         const notifier = new CutoverNotifier({
           notifications,
@@ -130,28 +125,7 @@ export const bluegreenPlugin = createBackendPlugin({
           applyLeaseMs:
             (cutoverSettings?.getOptionalNumber('applyLeaseSeconds') ?? 120) *
             1000,
-          rollouts: {
-            intervalSeconds:
-              rolloutSettings?.getOptionalNumber('intervalSeconds') ??
-              DEFAULT_INTERVAL_SECONDS,
-            minIntervalSeconds:
-              rolloutSettings?.getOptionalNumber('minIntervalSeconds') ??
-              DEFAULT_MIN_INTERVAL_SECONDS,
-            gates: {
-              minSuccessRatePercent:
-                gateSettings?.getOptionalNumber('minSuccessRatePercent') ??
-                DEFAULT_ROLLOUT_GATES.minSuccessRatePercent,
-              maxLatencyP99Ms:
-                gateSettings?.getOptionalNumber('maxLatencyP99Ms') ??
-                DEFAULT_ROLLOUT_GATES.maxLatencyP99Ms,
-              minRequests:
-                gateSettings?.getOptionalNumber('minRequests') ??
-                DEFAULT_ROLLOUT_GATES.minRequests,
-              noDataIntervals:
-                gateSettings?.getOptionalNumber('noDataIntervals') ??
-                DEFAULT_ROLLOUT_GATES.noDataIntervals,
-            },
-          },
+          rollouts: rolloutDefaultsFromConfig(rolloutSettings),
         });
 
         const prometheusSettings = settings?.getOptionalConfig('prometheus');

@@ -1,7 +1,15 @@
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { DEFAULT_ROLLOUT_GATES } from '@bluegreen-istio/plugin-bluegreen-common';
-import { resolveSettings, RolloutDefaults } from './settings';
+import {
+  resolveSettings,
+  RolloutDefaults,
+  rolloutDefaultsFromConfig,
+} from './settings';
 
 const CONFIGURED: RolloutDefaults = {
+  steps: [10, 30, 50, 100],
+  mode: 'auto',
   intervalSeconds: 120,
   minIntervalSeconds: 10,
   gates: { ...DEFAULT_ROLLOUT_GATES, minRequests: 25 },
@@ -152,5 +160,44 @@ describe('resolveSettings', () => {
         entity({ 'bluegreen/rollout-steps': 'ten' }),
       ),
     ).toThrow(/bluegreen\/rollout-steps: 'ten'/);
+  });
+});
+
+describe('rolloutDefaultsFromConfig', () => {
+  const configured = (rollouts: JsonObject) =>
+    rolloutDefaultsFromConfig(new ConfigReader(rollouts));
+
+  it('takes steps, mode, interval and gates from bluegreen.rollouts, the built-in values elsewhere', () => {
+    const defaults = configured({
+      steps: [25, 100],
+      mode: 'manual',
+      gates: { maxLatencyP99Ms: 250 },
+    });
+    expect(defaults).toEqual({
+      steps: [25, 100],
+      mode: 'manual',
+      intervalSeconds: 120,
+      minIntervalSeconds: 10,
+      gates: { ...DEFAULT_ROLLOUT_GATES, maxLatencyP99Ms: 250 },
+    });
+    expect(
+      resolveSettings({ action: 'progressive', colour: 'v2' }, defaults),
+    ).toMatchObject({ steps: [25, 100], mode: 'manual' });
+    expect(rolloutDefaultsFromConfig(undefined)).toMatchObject({
+      steps: [10, 30, 50, 100],
+      mode: 'auto',
+    });
+  });
+
+  it('refuses configured steps or a mode that cannot be defaults, naming the key', () => {
+    expect(() => configured({ steps: [50, 30, 100] })).toThrow(
+      'bluegreen.rollouts.steps: [50,30,100] is not a list of whole percents from 1, increasing, ending at 100',
+    );
+    expect(() => configured({ steps: [10, 50] })).toThrow(
+      'bluegreen.rollouts.steps',
+    );
+    expect(() => configured({ mode: 'fast' })).toThrow(
+      "bluegreen.rollouts.mode: 'fast' is neither 'auto' nor 'manual'",
+    );
   });
 });

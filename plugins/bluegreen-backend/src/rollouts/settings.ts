@@ -3,6 +3,7 @@
  * configured defaults, and what each step means for the routes and for Prometheus. Pure:
  * nothing here does I/O.
  */
+import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   ANNOTATION_ROLLOUT_INTERVAL,
@@ -12,6 +13,7 @@ import {
   ANNOTATION_ROLLOUT_MODE,
   ANNOTATION_ROLLOUT_NO_DATA_INTERVALS,
   ANNOTATION_ROLLOUT_STEPS,
+  DEFAULT_ROLLOUT_GATES,
   DEFAULT_ROLLOUT_STEPS,
   parseAnnotationList,
   ProgressiveAction,
@@ -24,14 +26,16 @@ import { computeClusterState } from '../model/state';
 import { ClusterInput } from '../planner';
 
 export interface RolloutDefaults {
+  steps: number[];
+  mode: 'auto' | 'manual';
   intervalSeconds: number;
   /** The shortest interval a request may ask for. */
   minIntervalSeconds: number;
   gates: Required<RolloutGates>;
 }
 
-export const DEFAULT_INTERVAL_SECONDS = 120;
-export const DEFAULT_MIN_INTERVAL_SECONDS = 10;
+const DEFAULT_INTERVAL_SECONDS = 120;
+const DEFAULT_MIN_INTERVAL_SECONDS = 10;
 
 export type RolloutSettings = Pick<
   RolloutState,
@@ -47,6 +51,56 @@ function validSteps(steps: number[]): boolean {
     ) &&
     steps[steps.length - 1] === 100
   );
+}
+
+/**
+ * The defaults of `bluegreen.rollouts` (see config.d.ts), with the built-in ones where a key is
+ * absent. A value that cannot be a default fails the backend's start, naming the key.
+ */
+export function rolloutDefaultsFromConfig(
+  rollouts: Config | undefined,
+): RolloutDefaults {
+  const gates = rollouts?.getOptionalConfig('gates');
+  const steps = rollouts?.getOptional<number[]>('steps') ?? [
+    ...DEFAULT_ROLLOUT_STEPS,
+  ];
+  if (!Array.isArray(steps) || !validSteps(steps)) {
+    throw new Error(
+      `bluegreen.rollouts.steps: ${JSON.stringify(
+        steps,
+      )} is not a list of whole percents from 1, increasing, ending at 100 (e.g. [10, 30, 50, 100])`,
+    );
+  }
+  const mode = rollouts?.getOptionalString('mode') ?? 'auto';
+  if (mode !== 'auto' && mode !== 'manual') {
+    throw new Error(
+      `bluegreen.rollouts.mode: '${mode}' is neither 'auto' nor 'manual'`,
+    );
+  }
+  return {
+    steps,
+    mode,
+    intervalSeconds:
+      rollouts?.getOptionalNumber('intervalSeconds') ??
+      DEFAULT_INTERVAL_SECONDS,
+    minIntervalSeconds:
+      rollouts?.getOptionalNumber('minIntervalSeconds') ??
+      DEFAULT_MIN_INTERVAL_SECONDS,
+    gates: {
+      minSuccessRatePercent:
+        gates?.getOptionalNumber('minSuccessRatePercent') ??
+        DEFAULT_ROLLOUT_GATES.minSuccessRatePercent,
+      maxLatencyP99Ms:
+        gates?.getOptionalNumber('maxLatencyP99Ms') ??
+        DEFAULT_ROLLOUT_GATES.maxLatencyP99Ms,
+      minRequests:
+        gates?.getOptionalNumber('minRequests') ??
+        DEFAULT_ROLLOUT_GATES.minRequests,
+      noDataIntervals:
+        gates?.getOptionalNumber('noDataIntervals') ??
+        DEFAULT_ROLLOUT_GATES.noDataIntervals,
+    },
+  };
 }
 
 /** An entity's annotations, to read its own rollout defaults from. */
@@ -162,7 +216,7 @@ export function resolveSettings(
   entity?: RolloutEntity,
 ): RolloutSettings {
   const own = entity ? annotationDefaults(entity) : { gates: {} };
-  const steps = action.steps ?? own.steps ?? [...DEFAULT_ROLLOUT_STEPS];
+  const steps = action.steps ?? own.steps ?? [...defaults.steps];
   if (!validSteps(steps)) {
     throw new InputError(
       `action.steps: [${steps.join(
@@ -183,7 +237,7 @@ export function resolveSettings(
     colour: action.colour,
     steps,
     intervalSeconds,
-    mode: action.mode ?? own.mode ?? 'auto',
+    mode: action.mode ?? own.mode ?? defaults.mode,
     gates: { ...defaults.gates, ...own.gates, ...action.gates },
   };
 }
