@@ -98,6 +98,34 @@ function creationTime(vs: VirtualService): number {
 }
 
 /**
+ * What a VirtualService is indexed under, kept per object (and its hosts list): lists derived
+ * from one another (the planned objects, the objects read back after a write) share most of
+ * their objects.
+ */
+const hostKeys = new WeakMap<
+  VirtualService,
+  { hosts?: string[]; names: ReadonlySet<string>; wildcard: boolean }
+>();
+
+function hostKeysOf(vs: VirtualService) {
+  let keys = hostKeys.get(vs);
+  if (!keys || keys.hosts !== vs.spec.hosts) {
+    const written = vs.spec.hosts ?? [];
+    keys = {
+      hosts: vs.spec.hosts,
+      names: new Set(
+        written
+          .filter(host => !isWildcard(host))
+          .flatMap(host => possibleCanonicalNames(host, namespaceOf(vs))),
+      ),
+      wildcard: written.some(isWildcard),
+    };
+    hostKeys.set(vs, keys);
+  }
+  return keys;
+}
+
+/**
  * VirtualServices by the hosts they name, so that finding those that may cover a host costs the
  * same however many the cluster holds. Keyed on every canonical name a written host may take
  * (see {@link possibleCanonicalNames}), so one index serves whichever Services are known; what
@@ -111,17 +139,9 @@ class VirtualServiceIndex {
 
   constructor(private readonly list: readonly VirtualService[]) {
     list.forEach((vs, position) => {
-      const names = new Set<string>();
-      for (const written of vs.spec.hosts ?? []) {
-        if (isWildcard(written)) {
-          if (this.withWildcard.at(-1) !== position) {
-            this.withWildcard.push(position);
-          }
-          continue;
-        }
-        possibleCanonicalNames(written, namespaceOf(vs)).forEach(name =>
-          names.add(name),
-        );
+      const { names, wildcard } = hostKeysOf(vs);
+      if (wildcard) {
+        this.withWildcard.push(position);
       }
       for (const name of names) {
         const positions = this.byHost.get(name) ?? [];

@@ -16,9 +16,11 @@ import type {
   ClusterDetails as KubernetesClusterDetails,
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
 
 /**
  * A cluster the plugin reads and writes: the Kubernetes plugin's own cluster details (so
@@ -191,7 +193,8 @@ function withAccess(
   strategies: ServerSideStrategies,
   tokenPath: string,
 ): ClusterDetails {
-  const authProvider = details.authMetadata[ANNOTATION_KUBERNETES_AUTH_PROVIDER];
+  const authProvider =
+    details.authMetadata[ANNOTATION_KUBERNETES_AUTH_PROVIDER];
   const refuse = (accessProblem: string): ClusterDetails => ({
     ...details,
     accessProblem,
@@ -283,8 +286,67 @@ export function clusterConfigProblem(
  * A client configuration for the cluster whose every request, reads, watches and writes alike,
  * carries the credential {@link ClusterDetails.credential} gives at that moment.
  */
+/** How long an idle connection to a cluster stays open for the next request. */
+const IDLE_CONNECTION_MS = 30_000;
+/** Agents kept per cluster: one per TLS setup, which changes when a client certificate renews. */
+const MAX_AGENTS = 4;
+
+/**
+ * A KubeConfig whose API requests share connections. client-node makes a new agent, so a new
+ * connection (and over HTTPS a new TLS handshake), for every request; a rollout step's reads,
+ * patches and verifying reads would each pay for one. Here requests with the same TLS setup
+ * (CA, client certificate, verification) reuse one keep-alive agent. Proxy agents are left as
+ * client-node makes them.
+ */
+class ConnectionSharingKubeConfig extends KubeConfig {
+  private readonly agents = new Map<string, http.Agent>();
+
+  override async applySecurityAuthentication(
+    context: RequestContext,
+  ): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const made = context.getAgent();
+    if (
+      made &&
+      (made.constructor === https.Agent || made.constructor === http.Agent)
+    ) {
+      context.setAgent(this.sharedAgent(made));
+    }
+  }
+
+  private sharedAgent(made: http.Agent): http.Agent {
+    const options = (made as https.Agent).options;
+    const tls = made instanceof https.Agent;
+    const key = JSON.stringify([
+      tls,
+      options.ca,
+      options.cert,
+      options.key,
+      options.pfx,
+      options.passphrase,
+      options.rejectUnauthorized,
+      options.servername,
+    ]);
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const keepAlive = {
+        ...options,
+        keepAlive: true,
+        timeout: IDLE_CONNECTION_MS,
+      };
+      agent = tls ? new https.Agent(keepAlive) : new http.Agent(keepAlive);
+      if (this.agents.size >= MAX_AGENTS) {
+        // Idle connections of a setup no longer used close by themselves after the timeout.
+        this.agents.delete(this.agents.keys().next().value!);
+      }
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+}
+
 export function kubeConfigFor(cluster: ClusterDetails): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new ConnectionSharingKubeConfig();
   kc.loadFromOptions({
     clusters: [
       {
