@@ -411,7 +411,8 @@ export function createCutoverRouter(
     });
   });
 
-  router.get('/cutovers/:id', async (req, res) => {
+  /** The cutover `req` names, once the caller has shown they may read its entity's cutovers. */
+  async function readableCutover(req: express.Request): Promise<Cutover> {
     const { id } = parse(idSchema, req.params);
     const cutover = await cutovers.get(id);
     await authorize(
@@ -420,20 +421,16 @@ export function createCutoverRouter(
       cutover.entityRef,
       'read the cutovers of',
     );
-    res.json(cutover);
+    return cutover;
+  }
+
+  router.get('/cutovers/:id', async (req, res) => {
+    res.json(await readableCutover(req));
   });
 
   router.get('/cutovers/:id/metrics', async (req, res) => {
-    const { id } = parse(idSchema, req.params);
     const { maxPoints } = parse(metricsQuerySchema, req.query);
-    const cutover = await cutovers.get(id);
-    await authorize(
-      req,
-      bluegreenStateReadPermission,
-      cutover.entityRef,
-      'read the cutovers of',
-    );
-    res.json(await metrics.read(cutover, { maxPoints }));
+    res.json(await metrics.read(await readableCutover(req), { maxPoints }));
   });
 
   /** Commands on an existing cutover: each authorized on its entity and audited. */
