@@ -25,7 +25,7 @@ import {
   generatedServices,
   startBlueGreenBackend,
 } from './__testUtils__/testBackend';
-import { virtualServices } from './__testUtils__/virtualServices';
+import { virtualServices, weightsOf } from './__testUtils__/virtualServices';
 
 /*
  * Cutovers end to end: requested, previewed, approved by another user, applied to the Kubernetes
@@ -43,12 +43,6 @@ async function patchVs(
   patch: object[],
 ) {
   await virtualServices(kube).patch(namespace, name, patch);
-}
-
-function weights(vs: any, rule = 0) {
-  return Object.fromEntries(
-    vs.spec.http[rule].route.map((r: any) => [r.destination.subset, r.weight]),
-  );
 }
 
 /** `metadata.generation` of every VirtualService: each stored spec change adds one, dry runs none. */
@@ -139,7 +133,7 @@ describe('cutovers against the Kubernetes API test server', () => {
         approvalsRequired: 1,
         approvals: [],
       });
-      expect(weights(await readVs(kube, 'myapp', 'myapp'))).toEqual({
+      expect(weightsOf(await readVs(kube, 'myapp', 'myapp'))).toEqual({
         v1: 50,
         v2: 50,
       });
@@ -169,7 +163,7 @@ describe('cutovers against the Kubernetes API test server', () => {
         approvals: [{ by: 'user:default/bob', comment: 'go' }],
         outcome: { verified: true },
       });
-      expect(weights(await readVs(kube, 'myapp', 'myapp'))).toEqual({
+      expect(weightsOf(await readVs(kube, 'myapp', 'myapp'))).toEqual({
         v1: 0,
         v2: 100,
       });
@@ -187,7 +181,7 @@ describe('cutovers against the Kubernetes API test server', () => {
         rollbackOf: requested.id,
         approvalsRequired: 0,
       });
-      expect(weights(await readVs(kube, 'myapp', 'myapp'))).toEqual({
+      expect(weightsOf(await readVs(kube, 'myapp', 'myapp'))).toEqual({
         v1: 50,
         v2: 50,
       });
@@ -308,7 +302,7 @@ describe('cutovers against the Kubernetes API test server', () => {
     });
     await backend.as('bob').post(`/cutovers/${cutover.id}/approve`);
     expect(
-      weights(await readVs(kube, 'progressive', 'progressive-app')),
+      weightsOf(await readVs(kube, 'progressive', 'progressive-app')),
     ).toEqual({ blue: 50, green: 50 });
   });
 
@@ -319,7 +313,7 @@ describe('cutovers against the Kubernetes API test server', () => {
       reason: 'auto',
     });
     expect(cutover.status).toBe('applied');
-    expect(weights(await readVs(kube, 'auto', 'svc-1'))).toEqual({
+    expect(weightsOf(await readVs(kube, 'auto', 'svc-1'))).toEqual({
       blue: 0,
       green: 100,
     });
@@ -439,7 +433,7 @@ describe('cutovers against the Kubernetes API test server', () => {
       expect(res.body.status).toBe('failed');
       expect(res.body.outcome.message).toContain('etcd is down');
       expect(res.body.outcome.message).toContain('Nothing was changed.');
-      expect(weights(await readVs(kube, 'fault500', 'svc-1'))).toEqual(
+      expect(weightsOf(await readVs(kube, 'fault500', 'svc-1'))).toEqual(
         untouched,
       );
     });
@@ -455,7 +449,7 @@ describe('cutovers against the Kubernetes API test server', () => {
         .as('bob')
         .post(`/cutovers/${cutover.id}/approve`);
       expect(res.body.status).toBe('failed');
-      expect(weights(await readVs(kube, 'faultdrop', 'svc-1'))).toEqual(
+      expect(weightsOf(await readVs(kube, 'faultdrop', 'svc-1'))).toEqual(
         untouched,
       );
     });
@@ -477,7 +471,7 @@ describe('cutovers against the Kubernetes API test server', () => {
       expect(res.body.outcome.objects).toEqual([
         expect.objectContaining({ result: 'reverted' }),
       ]);
-      expect(weights(await readVs(kube, 'faultlate', 'svc-1'))).toEqual(
+      expect(weightsOf(await readVs(kube, 'faultlate', 'svc-1'))).toEqual(
         untouched,
       );
     }, 20_000);
@@ -495,7 +489,7 @@ describe('cutovers against the Kubernetes API test server', () => {
       expect(res.body.outcome.changed).toEqual([
         'demo/VirtualService/faultchanged/svc-1',
       ]);
-      expect(weights(await readVs(kube, 'faultchanged', 'svc-1'))).toEqual({
+      expect(weightsOf(await readVs(kube, 'faultchanged', 'svc-1'))).toEqual({
         blue: 80,
         green: 20,
       });
@@ -954,7 +948,7 @@ describe('an entity in two clusters', () => {
       ['west', 'written'],
     ]);
     for (const kube of [east, west]) {
-      expect(weights(await readVs(kube, 'myapp', 'myapp'))).toEqual({
+      expect(weightsOf(await readVs(kube, 'myapp', 'myapp'))).toEqual({
         v1: 0,
         v2: 100,
       });
@@ -974,11 +968,11 @@ describe('an entity in two clusters', () => {
       clusters: ['west'],
     });
     await backend.as('bob').post(`/cutovers/${cutover.id}/approve`);
-    expect(weights(await readVs(west, 'myapp', 'myapp'))).toEqual({
+    expect(weightsOf(await readVs(west, 'myapp', 'myapp'))).toEqual({
       v1: 90,
       v2: 10,
     });
-    expect(weights(await readVs(east, 'myapp', 'myapp'))).toEqual({
+    expect(weightsOf(await readVs(east, 'myapp', 'myapp'))).toEqual({
       v1: 50,
       v2: 50,
     });
@@ -1006,7 +1000,7 @@ describe('an entity in two clusters', () => {
     ]);
     for (const kube of [east, west]) {
       expect(
-        weights(await readVs(kube, 'progressive', 'progressive-app')),
+        weightsOf(await readVs(kube, 'progressive', 'progressive-app')),
       ).toEqual({ blue: 70, green: 30 });
     }
   });

@@ -4,70 +4,32 @@
  * follow the live VirtualService weights: the charts' series must show the traffic moving.
  * progressive-app of the demo scenario starts at blue 70 / green 30; each test rolls out green.
  */
-import type { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
-  Cutover,
   RolloutMetricName,
   RolloutMetrics,
   RolloutMetricSeries,
 } from '@bluegreen-istio/plugin-bluegreen-common';
-import {
-  KubeTestServer,
-  SCENARIOS_DIR,
-  startKubeTestServer,
-} from '@internal/kube-test-server';
-import {
-  TestBackend,
-  startBlueGreenBackend,
-} from '../cutovers/__testUtils__/testBackend';
-import { virtualServices } from '../cutovers/__testUtils__/virtualServices';
-import {
-  TestPrometheus,
-  TrafficSimulator,
-  startPrometheus,
-  startTrafficSimulator,
-} from '@internal/traffic-simulator';
 import { metricsRange, seriesPoints } from './RolloutMetrics';
+import {
+  RolloutStack,
+  ended,
+  resetProgressiveApp,
+  rollOut,
+  sleep,
+  startRolloutStack,
+  throwTaskErrors,
+  untilCutover,
+} from './__testUtils__/rolloutStack';
 
 jest.setTimeout(40_000);
 
-const ENTITY = 'component:default/progressive-app';
 const INTERVAL = 3;
 const SELECTOR = (version: string) =>
   `{reporter="destination",destination_service_namespace="progressive",destination_service_name="progressive-app",destination_version="${version}"}`;
 
-let kube: KubeTestServer;
-let traffic: TrafficSimulator;
-let prometheus: TestPrometheus;
-let backend: TestBackend;
-let ticker: NodeJS.Timeout;
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-/** The plugin's rollout task, run every 250 ms by the test in place of the scheduler. */
-function testScheduler() {
-  const tasks = new Map<string, SchedulerServiceTaskFunction>();
-  let running = false;
-  const run = async () => {
-    const task = tasks.get('bluegreen-rollouts');
-    if (!task || running) return;
-    running = true;
-    try {
-      await task(new AbortController().signal);
-    } finally {
-      running = false;
-    }
-  };
-  const service = mockServices.scheduler.mock({
-    scheduleTask: async task => {
-      tasks.set(task.id, task.fn);
-    },
-    triggerTask: run,
-  });
-  return { factory: service.factory, run };
-}
+let stack: RolloutStack;
 
 /** Everyone may do everything, except that mallory may not read blue/green state. */
 function onlyMalloryMayNotRead() {
@@ -84,42 +46,16 @@ function onlyMalloryMayNotRead() {
   }).factory;
 }
 
-async function until(
-  id: string,
-  done: (cutover: Cutover) => boolean,
-): Promise<Cutover> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const cutover: Cutover = (await backend.as('alice').get(`/cutovers/${id}`))
-      .body;
-    if (done(cutover) || Date.now() > deadline) return cutover;
-    await sleep(100);
-  }
-}
+const until = (id: string, done: Parameters<typeof untilCutover>[2]) =>
+  untilCutover(stack.backend, id, done);
 
-const ended = (c: Cutover) => c.status !== 'progressing';
-
-/** Requested by alice, approved by bob: the approval applies the first step. */
-async function rollOut(): Promise<Cutover> {
-  const requested = await backend.requestCutover('alice', {
-    entityRef: ENTITY,
-    action: {
-      action: 'progressive',
-      colour: 'green',
-      steps: [50, 100],
-      intervalSeconds: INTERVAL,
-    },
-    reason: 'green 1.1.0',
-  });
-  const approved = await backend
-    .as('bob')
-    .post(`/cutovers/${requested.id}/approve`);
-  expect(approved.body).toMatchObject({ status: 'progressing' });
-  return approved.body;
-}
+const rollOutGreen = () =>
+  rollOut(stack.backend, { steps: [50, 100], intervalSeconds: INTERVAL });
 
 async function metricsOf(id: string, query = ''): Promise<RolloutMetrics> {
-  const res = await backend.as('vera').get(`/cutovers/${id}/metrics${query}`);
+  const res = await stack.backend
+    .as('vera')
+    .get(`/cutovers/${id}/metrics${query}`);
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -140,57 +76,23 @@ const values = (series: RolloutMetricSeries) =>
   series.points.map(p => p.value).filter((v): v is number => v !== null);
 
 beforeAll(async () => {
-  kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
-  traffic = await startTrafficSimulator({
-    kubernetes: { url: kube.url, token: kube.token },
-    requestsPerSecond: 100,
-    tickMs: 200,
+  stack = await startRolloutStack({
+    intervalSeconds: INTERVAL,
+    features: [onlyMalloryMayNotRead()],
   });
-  prometheus = await startPrometheus({ targets: [traffic.target] });
-  const scheduler = testScheduler();
-  backend = await startBlueGreenBackend(kube, {
-    features: [scheduler.factory, onlyMalloryMayNotRead()],
-    bluegreen: {
-      rollouts: { minIntervalSeconds: 1 },
-      prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
-    },
-  });
-  ticker = setInterval(() => void scheduler.run(), 250);
-  // Enough scrapes for a rate over one interval before the first rollout.
-  await sleep((INTERVAL + 1) * 1000);
 });
 
 afterAll(async () => {
-  clearInterval(ticker);
-  await backend?.stop();
-  await prometheus?.stop();
-  await traffic?.close();
-  await kube?.close();
+  await stack?.stop();
 });
 
-beforeEach(async () => {
-  traffic.reset();
-  await virtualServices(kube).patch('progressive', 'progressive-app', [
-    {
-      op: 'replace',
-      path: '/spec/http/0/route',
-      value: [
-        {
-          destination: { host: 'progressive-app', subset: 'blue' },
-          weight: 70,
-        },
-        {
-          destination: { host: 'progressive-app', subset: 'green' },
-          weight: 30,
-        },
-      ],
-    },
-  ]);
-});
+beforeEach(() => resetProgressiveApp(stack));
+
+afterEach(throwTaskErrors);
 
 describe('the series behind the rollout charts', () => {
   it('cover a finished rollout from its first step to its end, per colour, on the gates’ selector', async () => {
-    const started = await rollOut();
+    const started = await rollOutGreen();
     const done = await until(started.id, ended);
     expect(done.status).toBe('applied');
 
@@ -248,9 +150,9 @@ describe('the series behind the rollout charts', () => {
   });
 
   it('show the errors injected on green that rolled it back, up to the rollback', async () => {
-    const started = await rollOut();
+    const started = await rollOutGreen();
     await until(started.id, c => c.rollout?.current === 1);
-    traffic.setBehaviour('progressive', 'green', { errorRate: 0.5 });
+    stack.traffic.setBehaviour('progressive', 'green', { errorRate: 0.5 });
     const done = await until(started.id, ended);
     expect(done.status).toBe('rolled-back');
 
@@ -265,7 +167,7 @@ describe('the series behind the rollout charts', () => {
   });
 
   it('of a running rollout end now, and bound their points by maxPoints', async () => {
-    const started = await rollOut();
+    const started = await rollOutGreen();
     await sleep(2000);
     const before = Date.now();
     const metrics = await metricsOf(started.id, '?maxPoints=3');
@@ -278,34 +180,34 @@ describe('the series behind the rollout charts', () => {
   });
 
   it('are refused for a cutover that is not a rollout, and for bad parameters', async () => {
-    const switched = await backend.requestCutover('alice', {
+    const switched = await stack.backend.requestCutover('alice', {
       entityRef: 'component:default/myapp',
       action: { action: 'switch', colour: 'v2' },
       reason: 'not a rollout',
     });
-    const notRollout = await backend
+    const notRollout = await stack.backend
       .as('alice')
       .get(`/cutovers/${switched.id}/metrics`);
     expect(notRollout.status).toBe(409);
     expect(notRollout.body.error.message).toMatch(
       /is requested and has no rollout steps to chart/,
     );
-    await backend.as('alice').post(`/cutovers/${switched.id}/cancel`);
+    await stack.backend.as('alice').post(`/cutovers/${switched.id}/cancel`);
 
-    const tooFew = await backend
+    const tooFew = await stack.backend
       .as('alice')
       .get(`/cutovers/${switched.id}/metrics?maxPoints=1`);
     expect(tooFew.status).toBe(400);
     expect(tooFew.body.error.message).toMatch(/maxPoints is at least 2/);
-    const unknown = await backend
+    const unknown = await stack.backend
       .as('alice')
       .get(`/cutovers/${switched.id}/metrics?since=1h`);
     expect(unknown.status).toBe(400);
   });
 
   it('need the permission to read the entity’s cutovers', async () => {
-    const started = await rollOut();
-    const res = await backend
+    const started = await rollOutGreen();
+    const res = await stack.backend
       .as('mallory')
       .get(`/cutovers/${started.id}/metrics`);
     expect(res.status).toBe(403);
@@ -317,8 +219,8 @@ describe('the series behind the rollout charts', () => {
 
   // Last: the rest of the file needs Prometheus.
   it('say Prometheus could not be read when it is down, per series, with the query', async () => {
-    const started = await rollOut();
-    await prometheus.stop();
+    const started = await rollOutGreen();
+    await stack.prometheus.stop();
     const metrics = await metricsOf(started.id);
     expect(metrics.series).toHaveLength(6);
     for (const series of metrics.series) {

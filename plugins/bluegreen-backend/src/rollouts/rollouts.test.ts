@@ -4,36 +4,34 @@
  * VirtualService weights, so every step the engine writes changes what Prometheus measures.
  * progressive-app of the demo scenario starts at blue 70 / green 30; each test rolls out green.
  */
-import type { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
-import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import type {
   Cutover,
   RolloutStep,
 } from '@bluegreen-istio/plugin-bluegreen-common';
+import { TestBackend, component } from '../cutovers/__testUtils__/testBackend';
 import {
-  KubeTestServer,
-  SCENARIOS_DIR,
-  startKubeTestServer,
-} from '@internal/kube-test-server';
+  virtualServices,
+  weightsOf,
+} from '../cutovers/__testUtils__/virtualServices';
 import {
-  TestBackend,
-  component,
-  startBlueGreenBackend,
-} from '../cutovers/__testUtils__/testBackend';
-import { virtualServices } from '../cutovers/__testUtils__/virtualServices';
-import {
-  startPrometheus,
-  startTrafficSimulator,
-  TestPrometheus,
-  TrafficSimulator,
-} from '@internal/traffic-simulator';
+  ROLLOUT_ENTITY as ENTITY,
+  RolloutStack,
+  ended,
+  resetProgressiveApp,
+  rollOut,
+  sleep,
+  startRolloutBackend,
+  startRolloutStack,
+  throwTaskErrors,
+  tickEvery,
+  untilCutover,
+} from './__testUtils__/rolloutStack';
 
 jest.setTimeout(40_000);
 
-const ENTITY = 'component:default/progressive-app';
 const INTERVAL = 3;
-const TASK = 'bluegreen-rollouts';
 
 /** progressive-app again, with its own rollout defaults; one with a typo in them. */
 const ANNOTATED = [
@@ -53,194 +51,71 @@ const ANNOTATED = [
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-let kube: KubeTestServer;
-let traffic: TrafficSimulator;
-let prometheus: TestPrometheus;
+let stack: RolloutStack;
 let backend: TestBackend;
-let ticker: NodeJS.Timeout;
 
-const vs = () => virtualServices(kube).get('progressive', 'progressive-app');
+const vs = () =>
+  virtualServices(stack.kube).get('progressive', 'progressive-app');
 
-function weights(object: any): Record<string, number> {
-  return Object.fromEntries(
-    object.spec.http[0].route.map((r: any) => [r.destination.subset, r.weight]),
-  );
-}
+const get = async (id: string): Promise<Cutover> =>
+  (await backend.as('alice').get(`/cutovers/${id}`)).body;
 
-async function get(id: string): Promise<Cutover> {
-  return (await backend.as('alice').get(`/cutovers/${id}`)).body;
-}
+const until = (id: string, done: (cutover: Cutover) => boolean) =>
+  untilCutover(backend, id, done);
 
-async function until(
-  id: string,
-  done: (cutover: Cutover) => boolean,
-  timeoutMs = 20_000,
-): Promise<Cutover> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const cutover = await get(id);
-    if (done(cutover) || Date.now() > deadline) return cutover;
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
+/** A replica on `knex`, its rollout task run only by the test. */
+const replica = (knex: Knex) =>
+  startRolloutBackend(stack.kube, stack.prometheus, { knex });
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+/** How many times the cluster was asked to patch progressive-app since its counts were reset. */
+const progressiveAppPatches = () =>
+  Object.entries(stack.kube.requestCounts())
+    .filter(([route]) =>
+      /^patch .*virtualservices\/progressive-app$/.test(route),
+    )
+    .reduce((n, [, count]) => n + count, 0);
 
-/**
- * The plugin's scheduler, run by the test: tasks are kept as the plugin schedules them and run
- * only by `run` (the ticker below, or the engine's own triggerTask after a person's request),
- * one run of a task at a time as the real scheduler's lock allows. Errors a run throws are kept
- * for afterEach: the task must never throw.
- */
-const taskErrors: unknown[] = [];
-function testScheduler() {
-  const tasks = new Map<string, SchedulerServiceTaskFunction>();
-  const running = new Set<string>();
-  const run = async (id: string) => {
-    if (running.has(id)) return;
-    running.add(id);
-    try {
-      await tasks.get(id)!(new AbortController().signal);
-    } catch (error) {
-      taskErrors.push(error);
-    } finally {
-      running.delete(id);
-    }
-  };
-  const service = mockServices.scheduler.mock({
-    scheduleTask: async task => {
-      tasks.set(task.id, task.fn);
-    },
-    triggerTask: run,
-  });
-  return { factory: service.factory, run };
-}
-
-/** Requested by alice, approved by bob: the approval applies the first step. */
-async function rollOut(
-  action: object,
-  on: TestBackend = backend,
-): Promise<Cutover> {
-  const requested = await on.requestCutover('alice', {
-    entityRef: ENTITY,
-    action: { action: 'progressive', colour: 'green', ...action },
-    reason: 'green 1.1.0',
-  });
-  const approved = await on.as('bob').post(`/cutovers/${requested.id}/approve`);
-  expect(approved.body).toMatchObject({ status: 'progressing' });
-  return approved.body;
-}
-
-/** A replica on `knex`, its scheduler run only by the test. */
-async function replica(knex: Knex) {
-  const scheduler = testScheduler();
-  const replicaBackend = await startBlueGreenBackend(kube, {
-    knex,
-    features: [scheduler.factory],
-    bluegreen: {
-      rollouts: { minIntervalSeconds: 1 },
-      prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
-    },
-  });
-  return { backend: replicaBackend, scheduler };
-}
-
-async function untilOn(
-  on: TestBackend,
-  id: string,
-  done: (cutover: Cutover) => boolean,
-  timeoutMs = 20_000,
-): Promise<Cutover> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const cutover: Cutover = (await on.as('alice').get(`/cutovers/${id}`)).body;
-    if (done(cutover) || Date.now() > deadline) return cutover;
-    await sleep(100);
-  }
+/** The history of progressive-app's rollout `id`, oldest first, as `on` answers it. */
+async function rolloutEvents(on: TestBackend, id: string) {
+  const { events } = (
+    await on
+      .as('alice')
+      .get(`/history?entityRef=${encodeURIComponent(ENTITY)}&limit=100`)
+  ).body;
+  return events.filter((e: any) => e.cutoverId === id).reverse();
 }
 
 beforeAll(async () => {
-  kube = await startKubeTestServer({ scenarioDirs: [SCENARIOS_DIR] });
-  traffic = await startTrafficSimulator({
-    kubernetes: { url: kube.url, token: kube.token },
-    requestsPerSecond: 100,
-    tickMs: 200,
-  });
-  prometheus = await startPrometheus({ targets: [traffic.target] });
-  const scheduler = testScheduler();
-  backend = await startBlueGreenBackend(kube, {
-    features: [scheduler.factory],
+  stack = await startRolloutStack({
+    intervalSeconds: INTERVAL,
     entities: ANNOTATED,
-    bluegreen: {
-      // Short intervals keep the file quick; the API's minimum is lowered for it.
-      rollouts: { minIntervalSeconds: 1 },
-      prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
-    },
   });
-  // Stands in for the real scheduler's frequency: the plugin's own task, every 250 ms.
-  ticker = setInterval(() => void scheduler.run(TASK), 250);
-  // Enough scrapes for a rate over one interval before the first rollout.
-  await sleep((INTERVAL + 1) * 1000);
+  backend = stack.backend;
 });
 
 afterAll(async () => {
-  clearInterval(ticker);
-  await backend?.stop();
-  await prometheus?.stop();
-  await traffic?.close();
-  await kube?.close();
+  await stack?.stop();
 });
-
-const START_ROUTE = [
-  {
-    destination: {
-      host: 'progressive-app',
-      port: { number: 80 },
-      subset: 'blue',
-    },
-    weight: 70,
-  },
-  {
-    destination: {
-      host: 'progressive-app',
-      port: { number: 80 },
-      subset: 'green',
-    },
-    weight: 30,
-  },
-];
 
 let snapshot: any;
 beforeEach(async () => {
-  traffic.reset();
-  // Back to the scenario's 70/30 whatever the previous test left, as an operator would.
-  await virtualServices(kube).patch('progressive', 'progressive-app', [
-    { op: 'replace', path: '/spec/http/0/route', value: START_ROUTE },
-  ]);
+  await resetProgressiveApp(stack);
   snapshot = (await vs()).spec;
 });
 
-// A task that threw fails the test it ran in.
-afterEach(() => {
-  const errors = taskErrors.splice(0);
-  if (errors.length > 0) {
-    throw new Error(`The rollout task threw: ${errors.join('; ')}`);
-  }
-});
-
-const ended = (c: Cutover) => c.status !== 'progressing';
+afterEach(throwTaskErrors);
 
 describe('progressive rollouts against a real Prometheus', () => {
   it('a healthy auto rollout reaches 100% and ends applied, every step recorded', async () => {
-    const started = await rollOut({
+    const started = await rollOut(backend, {
       steps: [50, 100],
       intervalSeconds: INTERVAL,
     });
-    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+    expect(weightsOf(await vs())).toEqual({ blue: 50, green: 50 });
 
     const done = await until(started.id, ended);
     expect(done.status).toBe('applied');
-    expect(weights(await vs())).toEqual({ blue: 0, green: 100 });
+    expect(weightsOf(await vs())).toEqual({ blue: 0, green: 100 });
     const history = done.rollout!.history;
     expect(history.map(s => [s.weights, s.verdict])).toEqual([
       [{ green: 50, blue: 50 }, 'passed'],
@@ -274,18 +149,19 @@ describe('progressive rollouts against a real Prometheus', () => {
     expect(held(history[1])).toBeGreaterThanOrEqual(INTERVAL * 1000);
     // The traffic followed: at 100% green the simulator sends blue nothing.
     expect(
-      traffic.services().find(s => s.service === 'progressive-app')?.shares,
+      stack.traffic.services().find(s => s.service === 'progressive-app')
+        ?.shares,
     ).toEqual({ blue: 0, green: 100 });
   });
 
   it('errors on green at the second step roll back within one interval, to exactly the snapshot', async () => {
-    const started = await rollOut({
+    const started = await rollOut(backend, {
       steps: [50, 100],
       intervalSeconds: INTERVAL,
     });
     const second = await until(started.id, c => c.rollout?.current === 1);
-    expect(weights(await vs())).toEqual({ blue: 0, green: 100 });
-    traffic.setBehaviour('progressive', 'green', { errorRate: 0.5 });
+    expect(weightsOf(await vs())).toEqual({ blue: 0, green: 100 });
+    stack.traffic.setBehaviour('progressive', 'green', { errorRate: 0.5 });
 
     const done = await until(started.id, ended);
     expect(done.status).toBe('rolled-back');
@@ -308,8 +184,8 @@ describe('progressive rollouts against a real Prometheus', () => {
   });
 
   it('without traffic waits out the no-data policy, then fails and rolls back', async () => {
-    traffic.setRequestsPerSecond(0);
-    const started = await rollOut({
+    stack.traffic.setRequestsPerSecond(0);
+    const started = await rollOut(backend, {
       steps: [50, 100],
       intervalSeconds: INTERVAL,
       gates: { noDataIntervals: 1 },
@@ -325,7 +201,7 @@ describe('progressive rollouts against a real Prometheus', () => {
     expect(
       waiting.rollout!.history[0].evaluations[0].measurements[0],
     ).toMatchObject({ gate: 'request-count', value: 0, result: 'no-data' });
-    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+    expect(weightsOf(await vs())).toEqual({ blue: 50, green: 50 });
 
     const done = await until(started.id, ended);
     expect(done.status).toBe('rolled-back');
@@ -341,7 +217,7 @@ describe('progressive rollouts against a real Prometheus', () => {
   });
 
   it('manual: waits for a promote, the requester promotes, a pause holds, an abort rolls back', async () => {
-    const started = await rollOut({
+    const started = await rollOut(backend, {
       steps: [25, 50, 100],
       intervalSeconds: INTERVAL,
       mode: 'manual',
@@ -358,7 +234,7 @@ describe('progressive rollouts against a real Prometheus', () => {
     );
     expect(waiting.rollout).toMatchObject({ current: 0 });
     expect(waiting.rollout!.history[0].verdict).toBe('passed');
-    expect(weights(await vs())).toEqual({ blue: 75, green: 25 });
+    expect(weightsOf(await vs())).toEqual({ blue: 75, green: 25 });
 
     const promoted = await backend
       .as('alice')
@@ -369,7 +245,7 @@ describe('progressive rollouts against a real Prometheus', () => {
       weights: { green: 50, blue: 50 },
       appliedBy: 'user:default/alice',
     });
-    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+    expect(weightsOf(await vs())).toEqual({ blue: 50, green: 50 });
 
     const paused = await backend
       .as('bob')
@@ -383,7 +259,7 @@ describe('progressive rollouts against a real Prometheus', () => {
     expect(still.rollout!.history[1].evaluations).toEqual(
       held.rollout!.history[1].evaluations,
     );
-    expect(weights(await vs())).toEqual({ blue: 50, green: 50 });
+    expect(weightsOf(await vs())).toEqual({ blue: 50, green: 50 });
 
     const aborted = await backend
       .as('alice')
@@ -402,43 +278,17 @@ describe('progressive rollouts against a real Prometheus', () => {
     'two backends on one %s database ticking at once apply each step once',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const schedulers = [testScheduler(), testScheduler()];
-      const replicas: TestBackend[] = [];
       // One after the other: both running the migrations at once is another test's race.
-      for (const scheduler of schedulers) {
-        replicas.push(
-          await startBlueGreenBackend(kube, {
-            knex,
-            features: [scheduler.factory],
-            bluegreen: {
-              rollouts: { minIntervalSeconds: 1 },
-              prometheus: { baseUrl: prometheus.url, timeoutSeconds: 1 },
-            },
-          }),
-        );
-      }
-      // Both replicas' tasks run at the same moment, every time: the race a lost lock allows.
-      const race = setInterval(
-        () => void Promise.all(schedulers.map(s => s.run(TASK))),
-        250,
-      );
+      const [first, second] = [await replica(knex), await replica(knex)];
+      const stopTicking = tickEvery(first.scheduler, second.scheduler);
       try {
         const generation = (await vs()).metadata.generation;
-        const started = await rollOut(
-          { steps: [50, 100], intervalSeconds: INTERVAL },
-          replicas[0],
-        );
-        kube.resetRequestCounts();
-        const done = await (async () => {
-          const deadline = Date.now() + 20_000;
-          for (;;) {
-            const c: Cutover = (
-              await replicas[1].as('alice').get(`/cutovers/${started.id}`)
-            ).body;
-            if (ended(c) || Date.now() > deadline) return c;
-            await sleep(100);
-          }
-        })();
+        const started = await rollOut(first.backend, {
+          steps: [50, 100],
+          intervalSeconds: INTERVAL,
+        });
+        stack.kube.resetRequestCounts();
+        const done = await untilCutover(second.backend, started.id, ended);
         expect(done.status).toBe('applied');
         expect(done.rollout!.history.map(s => s.weights)).toEqual([
           { green: 50, blue: 50 },
@@ -447,23 +297,11 @@ describe('progressive rollouts against a real Prometheus', () => {
         // The first step and the second: two writes, whoever made them.
         expect((await vs()).metadata.generation).toBe(generation + 2);
         // After the first step, one patch in all: the replica that lost never tried its own.
+        expect(progressiveAppPatches()).toBe(1);
         expect(
-          Object.entries(kube.requestCounts())
-            .filter(([route]) =>
-              /^patch .*virtualservices\/progressive-app$/.test(route),
-            )
-            .reduce((n, [, count]) => n + count, 0),
-        ).toBe(1);
-        const { events } = (
-          await replicas[1]
-            .as('alice')
-            .get(`/history?entityRef=${encodeURIComponent(ENTITY)}&limit=100`)
-        ).body;
-        expect(
-          events
-            .filter((e: any) => e.cutoverId === started.id)
-            .map((e: any) => e.type)
-            .reverse(),
+          (await rolloutEvents(second.backend, started.id)).map(
+            (e: any) => e.type,
+          ),
         ).toEqual([
           'requested',
           'approved',
@@ -473,8 +311,8 @@ describe('progressive rollouts against a real Prometheus', () => {
           'applied',
         ]);
       } finally {
-        clearInterval(race);
-        await Promise.all(replicas.map(r => r.stop()));
+        stopTicking();
+        await Promise.all([first, second].map(r => r.backend.stop()));
       }
     },
   );
@@ -484,30 +322,28 @@ describe('progressive rollouts against a real Prometheus', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       const [first, second] = [await replica(knex), await replica(knex)];
-      const ticking = setInterval(
-        () => void Promise.all([first, second].map(r => r.scheduler.run(TASK))),
-        250,
-      );
+      const stopTicking = tickEvery(first.scheduler, second.scheduler);
       try {
-        const started = await rollOut(
-          { steps: [50, 100], intervalSeconds: INTERVAL, mode: 'manual' },
-          first.backend,
-        );
-        await untilOn(
+        const started = await rollOut(first.backend, {
+          steps: [50, 100],
+          intervalSeconds: INTERVAL,
+          mode: 'manual',
+        });
+        await untilCutover(
           first.backend,
           started.id,
           c => c.rollout?.history[0].verdict === 'passed',
         );
         // The first replica's step write hangs in the API server for 1.2 s (under the 2 s
         // cluster timeout of the test backends).
-        kube.injectFault({
+        stack.kube.injectFault({
           verb: 'patch',
           path: 'virtualservices/progressive-app',
           type: 'latency',
           latencyMs: 1200,
           count: 1,
         });
-        kube.resetRequestCounts();
+        stack.kube.resetRequestCounts();
         // Not awaited: the test scheduler runs the tick the promote triggers inside the request.
         const promoting = first.backend
           .as('alice')
@@ -520,7 +356,7 @@ describe('progressive rollouts against a real Prometheus', () => {
         expect(abort.body).toMatchObject({ status: 'progressing' });
         expect(await promoting).toBe(200);
 
-        const done = await untilOn(second.backend, started.id, ended);
+        const done = await untilCutover(second.backend, started.id, ended);
         expect(done.status).toBe('rolled-back');
         // The step in flight landed and was recorded before the abort was acted on.
         expect(done.rollout!.history.map(s => [s.weights, s.verdict])).toEqual([
@@ -532,16 +368,10 @@ describe('progressive rollouts against a real Prometheus', () => {
         );
         expect((await vs()).spec).toEqual(snapshot);
         // The step and the rollback: no replica planned the step again while it was in flight.
-        expect(
-          Object.entries(kube.requestCounts())
-            .filter(([route]) =>
-              /^patch .*virtualservices\/progressive-app$/.test(route),
-            )
-            .reduce((n, [, count]) => n + count, 0),
-        ).toBe(2);
+        expect(progressiveAppPatches()).toBe(2);
       } finally {
-        clearInterval(ticking);
-        kube.clearFaults();
+        stopTicking();
+        stack.kube.clearFaults();
         await Promise.all([first, second].map(r => r.backend.stop()));
       }
     },
@@ -552,12 +382,12 @@ describe('progressive rollouts against a real Prometheus', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       const { backend: survivor, scheduler } = await replica(knex);
-      const ticking = setInterval(() => void scheduler.run(TASK), 250);
+      const stopTicking = tickEvery(scheduler);
       try {
-        const started = await rollOut(
-          { steps: [50, 100], intervalSeconds: INTERVAL },
-          survivor,
-        );
+        const started = await rollOut(survivor, {
+          steps: [50, 100],
+          intervalSeconds: INTERVAL,
+        });
         // What a backend that stopped mid-tick leaves: its claim in the database, never
         // released, and the next step's routes in the cluster, never recorded.
         await knex('bluegreen_cutovers')
@@ -567,14 +397,18 @@ describe('progressive rollouts against a real Prometheus', () => {
             lease_owner: 'rollout-engine-stopped',
             lease_until: new Date(Date.now() - 1000).toISOString(),
           });
-        await virtualServices(kube).patch('progressive', 'progressive-app', [
-          { op: 'replace', path: '/spec/http/0/route/0/weight', value: 0 },
-          { op: 'replace', path: '/spec/http/0/route/1/weight', value: 100 },
-        ]);
+        await virtualServices(stack.kube).patch(
+          'progressive',
+          'progressive-app',
+          [
+            { op: 'replace', path: '/spec/http/0/route/0/weight', value: 0 },
+            { op: 'replace', path: '/spec/http/0/route/1/weight', value: 100 },
+          ],
+        );
         const generation = (await vs()).metadata.generation;
-        kube.resetRequestCounts();
+        stack.kube.resetRequestCounts();
 
-        const done = await untilOn(survivor, started.id, ended);
+        const done = await untilCutover(survivor, started.id, ended);
         expect(done.status).toBe('applied');
         expect(
           done.rollout!.history.map(s => [s.weights, s.appliedBy]),
@@ -584,25 +418,15 @@ describe('progressive rollouts against a real Prometheus', () => {
         ]);
         // Read back, not written again.
         expect((await vs()).metadata.generation).toBe(generation);
-        expect(
-          Object.keys(kube.requestCounts()).filter(route =>
-            /^patch .*virtualservices\/progressive-app$/.test(route),
-          ),
-        ).toEqual([]);
-        const { events } = (
-          await survivor
-            .as('alice')
-            .get(`/history?entityRef=${encodeURIComponent(ENTITY)}&limit=100`)
-        ).body;
-        expect(
-          events.find(
-            (e: any) => e.cutoverId === started.id && e.type === 'step',
-          ).comment,
-        ).toMatch(
+        expect(progressiveAppPatches()).toBe(0);
+        const steps = (await rolloutEvents(survivor, started.id)).filter(
+          (e: any) => e.type === 'step',
+        );
+        expect(steps[steps.length - 1].comment).toMatch(
           /^Step 2: green 100%, blue 0%, found in the cluster after the backend that applied it stopped/,
         );
       } finally {
-        clearInterval(ticking);
+        stopTicking();
         await survivor.stop();
       }
     },
@@ -614,17 +438,17 @@ describe('progressive rollouts against a real Prometheus', () => {
       const knex = await databases.init(databaseId);
       const before = await replica(knex);
       const generation = (await vs()).metadata.generation;
-      const started = await rollOut(
-        { steps: [50, 100], intervalSeconds: INTERVAL },
-        before.backend,
-      );
+      const started = await rollOut(before.backend, {
+        steps: [50, 100],
+        intervalSeconds: INTERVAL,
+      });
       // Down for longer than the step's interval: its evaluation is overdue when it comes back.
       await before.backend.stop();
       await sleep((INTERVAL + 1) * 1000);
       const after = await replica(knex);
-      const ticking = setInterval(() => void after.scheduler.run(TASK), 250);
+      const stopTicking = tickEvery(after.scheduler);
       try {
-        const done = await untilOn(after.backend, started.id, ended);
+        const done = await untilCutover(after.backend, started.id, ended);
         expect(done.status).toBe('applied');
         expect(done.rollout!.history.map(s => [s.weights, s.verdict])).toEqual([
           [{ green: 50, blue: 50 }, 'passed'],
@@ -632,7 +456,7 @@ describe('progressive rollouts against a real Prometheus', () => {
         ]);
         expect((await vs()).metadata.generation).toBe(generation + 2);
       } finally {
-        clearInterval(ticking);
+        stopTicking();
         await after.backend.stop();
       }
     },
@@ -641,40 +465,37 @@ describe('progressive rollouts against a real Prometheus', () => {
   it('a backend restarted after its step interval expired without data rolls back per the policy', async () => {
     const knex = await databases.init(databases.eachSupportedId()[0][0]);
     const before = await replica(knex);
-    const started = await rollOut(
-      {
-        steps: [50, 100],
-        intervalSeconds: INTERVAL,
-        gates: { noDataIntervals: 0 },
-      },
-      before.backend,
-    );
+    const started = await rollOut(before.backend, {
+      steps: [50, 100],
+      intervalSeconds: INTERVAL,
+      gates: { noDataIntervals: 0 },
+    });
     await before.backend.stop();
-    traffic.setRequestsPerSecond(0);
+    stack.traffic.setRequestsPerSecond(0);
     await sleep((INTERVAL + 1) * 1000);
     const after = await replica(knex);
-    const ticking = setInterval(() => void after.scheduler.run(TASK), 250);
+    const stopTicking = tickEvery(after.scheduler);
     try {
-      const done = await untilOn(after.backend, started.id, ended);
+      const done = await untilCutover(after.backend, started.id, ended);
       expect(done.status).toBe('rolled-back');
       expect(done.rollout!.history[0].evaluations.map(e => e.verdict)).toEqual([
         'no-data',
       ]);
       expect((await vs()).spec).toEqual(snapshot);
     } finally {
-      clearInterval(ticking);
+      stopTicking();
       await after.backend.stop();
     }
   });
 
   // Last: the rest of the file needs Prometheus.
   it('Prometheus stopped mid-rollout: no step advances, then the policy rolls back', async () => {
-    const started = await rollOut({
+    const started = await rollOut(backend, {
       steps: [50, 100],
       intervalSeconds: INTERVAL,
       gates: { noDataIntervals: 1 },
     });
-    await prometheus.stop();
+    await stack.prometheus.stop();
 
     const done = await until(started.id, ended);
     expect(done.status).toBe('rolled-back');

@@ -30,3 +30,10 @@ export function virtualServices(kube: KubeTestServer) {
     list: () => send('/virtualservices'),
   };
 }
+
+/** The weight of each subset in HTTP rule `rule` of a VirtualService. */
+export function weightsOf(vs: any, rule = 0): Record<string, number> {
+  return Object.fromEntries(
+    vs.spec.http[rule].route.map((r: any) => [r.destination.subset, r.weight]),
+  );
+}
