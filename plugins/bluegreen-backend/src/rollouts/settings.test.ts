@@ -107,49 +107,42 @@ describe('resolveSettings', () => {
   ])(
     'refuses %s: %s, naming the annotation and an example',
     (annotation, value, example) => {
-      expect(() =>
+      const resolve = () =>
         resolveSettings(
           { action: 'progressive', colour: 'green' },
           CONFIGURED,
           entity({ [annotation]: value }),
-        ),
-      ).toThrow(
+        );
+      expect(resolve).toThrow(
         `component:default/shop has annotation ${annotation}: '${value}'`,
       );
-      expect(() =>
-        resolveSettings(
-          { action: 'progressive', colour: 'green' },
-          CONFIGURED,
-          entity({ [annotation]: value }),
-        ),
-      ).toThrow(
+      expect(resolve).toThrow(
         `fix it in the entity's catalog-info.yaml (e.g. ${annotation}: "${example}")`,
       );
     },
   );
 
-  it('refuses a mode other than auto or manual', () => {
-    expect(() =>
-      resolveSettings(
-        { action: 'progressive', colour: 'green' },
-        CONFIGURED,
-        entity({ 'bluegreen/rollout-mode': 'fast' }),
-      ),
-    ).toThrow(
-      /bluegreen\/rollout-mode: 'fast', which is neither auto nor manual/,
-    );
-  });
-
-  it('refuses an annotated interval under the shortest accepted, naming the annotation', () => {
-    expect(() =>
-      resolveSettings(
-        { action: 'progressive', colour: 'green' },
-        CONFIGURED,
-        entity({ 'bluegreen/rollout-interval': '5s' }),
-      ),
-    ).toThrow(
+  it.each([
+    [
+      'a mode other than auto or manual',
+      'bluegreen/rollout-mode',
+      'fast',
+      "bluegreen/rollout-mode: 'fast', which is neither auto nor manual",
+    ],
+    [
+      'an annotated interval under the shortest accepted, naming the annotation',
+      'bluegreen/rollout-interval',
+      '5s',
       "component:default/shop has annotation bluegreen/rollout-interval: '5s', shorter than the shortest interval accepted, 10 s",
-    );
+    ],
+  ])('refuses %s', (_, annotation, value, message) => {
+    expect(() =>
+      resolveSettings(
+        { action: 'progressive', colour: 'green' },
+        CONFIGURED,
+        entity({ [annotation]: value }),
+      ),
+    ).toThrow(message);
   });
 
   it('refuses a broken annotation even where the request overrides it, so a typo never lies in wait', () => {
