@@ -21,31 +21,22 @@ import {
   startBackend,
   waitForHttp,
 } from '@internal/e2e';
-import type { Cutover, CutoverPlan } from '@bluegreen-istio/plugin-bluegreen-common';
+import type {
+  Cutover,
+  CutoverPlan,
+} from '@bluegreen-istio/plugin-bluegreen-common';
 import { DatabaseCutoverStore } from '@bluegreen-istio/plugin-bluegreen-backend/src/store/DatabaseCutoverStore';
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { argument, percentile, smoke } from './cli';
 
-function argument(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-const smoke = process.argv.includes('--smoke');
 const cutoverCount = Number(argument('cutovers', smoke ? '20' : '200'));
 const openCount = Number(argument('open', smoke ? '100' : '1000'));
 const listCalls = Number(argument('lists', smoke ? '20' : '200'));
 const port = Number(argument('port', '7037'));
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
 
 async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();

@@ -1,3 +1,5 @@
+import { percentile } from './cli';
+
 /** Latency percentiles and throughput of one closed-loop load run. */
 export interface LoadResult {
   requests: number;
@@ -8,17 +10,6 @@ export interface LoadResult {
 }
 
 type Send = () => Promise<Response>;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) {
-    return NaN;
-  }
-  const index = Math.min(
-    sorted.length - 1,
-    Math.ceil((p / 100) * sorted.length) - 1,
-  );
-  return sorted[Math.max(0, index)];
-}
 
 /** Sends `send()` from `concurrency` loops for `ms`, each loop waiting for its answer. */
 async function closedLoop(send: Send, concurrency: number, ms: number) {

@@ -43,29 +43,14 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { argument, percentile, smoke } from './cli';
 
-function argument(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-const smoke = process.argv.includes('--smoke');
 const rolloutCount = Number(argument('rollouts', smoke ? '10' : '100'));
 const steps = argument('steps', smoke ? '50,100' : '10,30,50,100')
   .split(',')
   .map(Number);
 const intervalSeconds = Number(argument('interval', '4'));
 const TASK = 'bluegreen-rollouts';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.max(
-      0,
-      Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1),
-    )
-  ];
-}
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const sleep = (t: number) => new Promise(resolve => setTimeout(resolve, t));

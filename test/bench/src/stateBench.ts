@@ -39,13 +39,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MemoryAfterGc, inspectorUrl, memoryAfterGc } from './inspector';
 import { LoadResult, runInterleaved, runLoad } from './load';
+import { argument, smoke } from './cli';
 
-function argument(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-const smoke = process.argv.includes('--smoke');
 const sizes = argument('services', smoke ? '50' : '1000,10000')
   .split(',')
   .map(Number);
