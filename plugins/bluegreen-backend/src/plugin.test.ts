@@ -97,7 +97,7 @@ function sharedRoutingObjects(): KubeObject[] {
     },
   });
   return [
-    ...['payments', 'mesh-routing'].map(name => ({
+    ...['payments', 'mesh-routing', 'istio-system'].map(name => ({
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name },
@@ -125,6 +125,21 @@ function sharedRoutingObjects(): KubeObject[] {
         })),
       },
     },
+    // The mesh's ingress, where most meshes keep it; bound by no VirtualService in the seed.
+    {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: 'istio-system' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 80, name: 'http', protocol: 'HTTP' },
+            hosts: ['*.store.test'],
+          },
+        ],
+      },
+    },
     {
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'VirtualService',
@@ -134,7 +149,10 @@ function sharedRoutingObjects(): KubeObject[] {
         http: [
           {
             route: ['blue', 'green'].map((subset, i) => ({
-              destination: { host: 'checkout.payments.svc.cluster.local', subset },
+              destination: {
+                host: 'checkout.payments.svc.cluster.local',
+                subset,
+              },
               weight: [80, 20][i],
             })),
           },
@@ -475,6 +493,45 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
       }
     });
 
+    it('checks a host against a Gateway kept in istio-system, as Istio binds it by namespace/name', async () => {
+      const vs =
+        '/apis/networking.istio.io/v1beta1/namespaces/mesh-routing/virtualservices/checkout';
+      await patchObject(vs, {
+        spec: {
+          hosts: ['checkout.payments.svc.cluster.local', 'checkout.shop.test'],
+          gateways: ['istio-system/public', 'mesh'],
+        },
+      });
+      try {
+        const unserved = await eventually(
+          () => demoState('component:default/checkout'),
+          s => s.findings.length > 0,
+        );
+        expect(
+          unserved.findings.map(f => [
+            f.code,
+            f.resource.namespace,
+            f.resource.name,
+          ]),
+        ).toEqual([['host-not-in-gateway', 'istio-system', 'public']]);
+        expect(unserved.findings[0].fix).toContain(
+          "Add 'checkout.shop.test' (or a wildcard such as *.shop.test) to spec.servers[].hosts of Gateway istio-system/public",
+        );
+      } finally {
+        await patchObject(vs, {
+          spec: {
+            hosts: ['checkout.payments.svc.cluster.local'],
+            gateways: null,
+          },
+        });
+      }
+      const restored = await eventually(
+        () => demoState('component:default/checkout'),
+        s => s.findings.length === 0,
+      );
+      expect(restored.findings).toEqual([]);
+    });
+
     it('plans a cutover of checkout as a patch of the VirtualService in mesh-routing', async () => {
       const res = await request(server)
         .post('/api/bluegreen/cutovers/preview')
@@ -655,9 +712,7 @@ describe('bluegreen backend plugin against the Kubernetes API test server', () =
     expect(pods(all).v1).toBeGreaterThan(0);
     expect(pods(all).v2).toBeGreaterThan(0);
     expect(pods(narrowed)).toEqual({ v1: pods(all).v1, v2: 0 });
-    expect(
-      narrowed.colours.find(c => c.name === 'v2')!.workloads,
-    ).toEqual([]);
+    expect(narrowed.colours.find(c => c.name === 'v2')!.workloads).toEqual([]);
   });
 });
 

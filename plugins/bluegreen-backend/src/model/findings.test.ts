@@ -232,6 +232,45 @@ describe('findings', () => {
     expect(checkoutWith({})).toEqual([]);
   });
 
+  it("checks only the hosts a Gateway in istio-system is asked for, the entity's short host resolved in its own namespace", () => {
+    const objects = sharedRouting();
+    objects.gateways.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: 'istio-system' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 80, name: 'http', protocol: 'HTTP' },
+            hosts: ['*.store.test'],
+          },
+        ],
+      },
+    });
+    const routing = vsNamed(objects, 'checkout');
+    routing.spec.hosts = [
+      'checkout.payments.svc.cluster.local',
+      'checkout.shop.test',
+    ];
+    routing.spec.gateways = ['istio-system/public', 'mesh'];
+    const found = computeClusterState({
+      hosts: CHECKOUT_HOSTS,
+      namespace: CHECKOUT_NAMESPACE,
+      objects,
+    }).findings;
+    // `checkout` is the Service checkout.payments, how in-mesh callers reach it: not a host
+    // users send to the ingress.
+    expect(found.map(f => [f.code, f.message])).toEqual([
+      [
+        'host-not-in-gateway',
+        expect.stringContaining(
+          'routes host checkout.shop.test via istio-system/public',
+        ),
+      ],
+    ]);
+  });
+
   it('names the unrouted host, what happens to its traffic and the fix', () => {
     const [unrouted] = checkoutWith({ vsExportTo: ['.'] });
     expect(unrouted.message).toBe(

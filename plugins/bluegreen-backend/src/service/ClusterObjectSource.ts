@@ -218,6 +218,16 @@ const PER_NAMESPACE: ReadonlySet<ResourceKey> = new Set([
   'pods',
 ]);
 
+/**
+ * The resource types a namespace's answer carries from every namespace: VirtualServices elsewhere
+ * may route its hosts, and a VirtualService binds Gateways by `namespace/name`, most often in
+ * `istio-system`. Both are few next to the rest of a cluster.
+ */
+const FROM_EVERY_NAMESPACE: ReadonlySet<ResourceKey> = new Set([
+  'virtualServices',
+  'gateways',
+]);
+
 /** How long namespaces asked for one after another wait to be added to the cache together. */
 const WIDEN_DELAY_MS = 200;
 
@@ -394,7 +404,11 @@ export class ClusterObjectSource {
       objects[w.access.key] =
         w.access.key === 'virtualServices'
           ? this.cachedVirtualServices(w.informer.list())
-          : [...w.informer.list(namespace)];
+          : [
+              ...w.informer.list(
+                FROM_EVERY_NAMESPACE.has(w.access.key) ? undefined : namespace,
+              ),
+            ];
     }
     return objects as unknown as ClusterObjects;
   }
@@ -423,7 +437,7 @@ export class ClusterObjectSource {
     const lists = await this.withTimeout(
       Promise.all(
         this.accesses.map(a =>
-          a.key === 'virtualServices' ? a.listAll() : a.listIn(namespace),
+          FROM_EVERY_NAMESPACE.has(a.key) ? a.listAll() : a.listIn(namespace),
         ),
       ),
       `reading namespace '${namespace}'`,

@@ -59,17 +59,28 @@ export function unreachableRuleFindings({ rules }: Analysis): Finding[] {
  * A gateway only forwards hosts its servers accept. Hosts naming a Kubernetes Service are left
  * out: they are how in-mesh callers reach the service, not names users send to the ingress.
  */
-export function gatewayHostFindings({ mesh, hostRoutes }: Analysis): Finding[] {
+export function gatewayHostFindings({
+  mesh,
+  hostRoutes,
+  userFacingHosts,
+  namespace: entityNamespace,
+}: Analysis): Finding[] {
   const reported = new Set<string>();
+  const userFacing = new Set(userFacingHosts.map(h => h.toLowerCase()));
   return hostRoutes.flatMap(({ host, gateway: ref, vs }): Finding[] => {
     const namespace = namespaceOf(vs);
+    // The entity's own hosts are written for its namespace, whichever namespace routes them.
+    const hostNamespace =
+      userFacing.has(host.toLowerCase()) && entityNamespace
+        ? entityNamespace
+        : namespace;
     const gateway =
       ref === MESH_GATEWAY ? undefined : mesh.gateway(ref, namespace);
     const key = `${ref}|${host}`;
     if (
       !gateway ||
-      mesh.serviceFor(host, namespace) ||
-      gatewayServes(gateway, mesh.hosts.canonical(host, namespace)) ||
+      mesh.serviceFor(host, hostNamespace) ||
+      gatewayServes(gateway, mesh.hosts.canonical(host, hostNamespace)) ||
       reported.has(key)
     ) {
       return [];
