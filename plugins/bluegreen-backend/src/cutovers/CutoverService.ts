@@ -64,6 +64,12 @@ interface PlannedRequest {
   preview: CutoverPreview;
 }
 
+/** An apply's result, with the objects its plan was checked on moments before writing. */
+interface Written {
+  result: ApplyResult;
+  plannedOn?: ClusterInput[];
+}
+
 function approvalsOf(
   annotations: Record<string, string>,
   entityRef: string,
@@ -261,9 +267,9 @@ export class CutoverService {
         `Cutover ${cutover.id} of ${cutover.entityRef} was left applying; reconciling it with the cluster`,
       );
       results.push(
-        await this.finish(cutover, () =>
-          this.options.executor.reconcile(cutover.plan),
-        ),
+        await this.finish(cutover, async () => ({
+          result: await this.options.executor.reconcile(cutover.plan),
+        })),
       );
     }
     return results;
@@ -507,11 +513,11 @@ export class CutoverService {
     cutover: Cutover,
     plan: CutoverPlan,
     plannedOn?: ClusterInput[],
-  ): Promise<ApplyResult> {
+  ): Promise<Written> {
     const { changed, current } =
       await this.options.executor.changedSincePlanned(plan);
     if (changed.length > 0) {
-      return this.supersededResult(changed);
+      return { result: this.supersededResult(changed) };
     }
     const inputs =
       plannedOn ??
@@ -519,17 +525,22 @@ export class CutoverService {
     const unready = coloursWithoutReadyPods(plan, inputs);
     if (unready.length > 0) {
       return {
-        status: 'failed',
-        outcome: {
-          message: `Nothing was written: ${unready.join(
-            ', ',
-          )} would receive traffic but has no ready pods now. Wait until its pods are ready.`,
+        result: {
+          status: 'failed',
+          outcome: {
+            message: `Nothing was written: ${unready.join(
+              ', ',
+            )} would receive traffic but has no ready pods now. Wait until its pods are ready.`,
+          },
+          objects: [],
+          current: new Map(),
         },
-        objects: [],
-        current: new Map(),
       };
     }
-    return this.options.executor.apply(plan, current);
+    return {
+      result: await this.options.executor.apply(plan, current),
+      plannedOn: inputs,
+    };
   }
 
   /**
@@ -538,23 +549,30 @@ export class CutoverService {
    */
   private async verified(
     cutover: Cutover,
-    run: () => Promise<ApplyResult>,
+    run: () => Promise<Written>,
   ): Promise<ApplyResult> {
-    let result: ApplyResult;
+    let written: Written;
     try {
-      result = await run();
+      written = await run();
     } catch (e) {
-      result = {
-        status: 'failed',
-        outcome: {
-          message: `Nothing was written: ${(e as Error).message}`,
+      written = {
+        result: {
+          status: 'failed',
+          outcome: {
+            message: `Nothing was written: ${(e as Error).message}`,
+          },
+          objects: [],
+          current: new Map(),
         },
-        objects: [],
-        current: new Map(),
       };
     }
+    const { result, plannedOn } = written;
     if (result.status === 'applied') {
-      result.outcome.verified = await this.verify(cutover, result.current);
+      result.outcome.verified = await this.verify(
+        cutover,
+        result.current,
+        plannedOn,
+      );
       if (!result.outcome.verified) {
         result.outcome.message += ` The state read back does not show the requested split on every shared host: check the Blue/Green tab.`;
       }
@@ -579,7 +597,7 @@ export class CutoverService {
   /** Runs an apply (or a reconciliation), verifies it and records how it ended. */
   private async finish(
     cutover: Cutover,
-    run: () => Promise<ApplyResult>,
+    run: () => Promise<Written>,
   ): Promise<Cutover> {
     const result = await this.verified(cutover, run);
     // A rollout's first step applied starts the rollout; every other result ends the cutover.
@@ -636,30 +654,44 @@ export class CutoverService {
     );
   }
 
-  /** Whether the model, on the objects as written, shows every planned split. */
+  /**
+   * Whether the model, on the objects as the cluster holds them after the write, shows every
+   * planned split. Only the VirtualServices the plan wrote changed: with `plannedOn`, read moments
+   * before the write, just those are read back; without (a reconciliation after a restart), the
+   * clusters are read again and `reconciled` holds the written objects as reconciled.
+   */
   private async verify(
     cutover: Cutover,
-    written: Map<string, IstioObject>,
+    reconciled: Map<string, IstioObject>,
+    plannedOn?: ClusterInput[],
   ): Promise<boolean> {
     try {
-      const { inputs } = await this.readClusters(
-        cutover.entityRef,
-        cutover.plan.clusters,
+      const [inputs, afterWrite] = plannedOn
+        ? [plannedOn, await this.options.executor.readBack(cutover.plan)]
+        : [
+            (await this.readClusters(cutover.entityRef, cutover.plan.clusters))
+              .inputs,
+            reconciled,
+          ];
+      const rewritten = new Set(
+        cutover.plan.changes.map(c => objectKey(c.cluster, c.object)),
       );
       return inputs.every(input => {
         const objects = {
           ...input.objects,
-          virtualServices: input.objects.virtualServices.map(
-            vs =>
-              (written.get(
-                objectKey(input.cluster, {
-                  apiVersion: vs.apiVersion ?? '',
-                  kind: 'VirtualService',
-                  namespace: namespaceOf(vs),
-                  name: vs.metadata.name,
-                }),
-              ) as unknown as VirtualService | undefined) ?? vs,
-          ),
+          virtualServices: input.objects.virtualServices.flatMap(vs => {
+            const key = objectKey(input.cluster, {
+              apiVersion: vs.apiVersion ?? '',
+              kind: 'VirtualService',
+              namespace: namespaceOf(vs),
+              name: vs.metadata.name,
+            });
+            if (!rewritten.has(key)) return [vs];
+            const read = afterWrite.get(key) as unknown as
+              | VirtualService
+              | undefined;
+            return read ? [read] : [];
+          }),
         };
         const state = computeClusterState({ ...input, objects });
         return cutover.plan.splits
