@@ -277,6 +277,22 @@ describe('computeClusterState', () => {
     });
   });
 
+  it('answers a repeated question on the same objects with the state computed, and a new read afresh', () => {
+    const progressive = loadScenario('progressive');
+    const first = computeClusterState(progressive);
+    expect(computeClusterState({ ...progressive })).toBe(first);
+    expect(
+      computeClusterState({ ...progressive, hosts: ['elsewhere.example.com'] })
+        .splits,
+    ).toEqual([]);
+    const reread = structuredClone(progressive.objects);
+    setWeights(vsNamed(reread, 'progressive-app'), [0, 100]);
+    expect(first.activeColour).not.toBe('green');
+    expect(
+      computeClusterState({ ...progressive, objects: reread }).activeColour,
+    ).toBe('green');
+  });
+
   it('supports three or more colours', () => {
     const progressive = loadScenario('progressive');
     const dr = progressive.objects.destinationRules[0];

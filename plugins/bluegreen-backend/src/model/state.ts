@@ -124,10 +124,39 @@ function commonNamespace(
   return namespaces.size === 1 ? [...namespaces][0] : null;
 }
 
-/** The blue/green state of the entity with the given hosts, from one cluster's objects. */
+/**
+ * States computed so far, per objects record, then per hosts and namespace. One rollout step asks
+ * for the state of the same objects several times (source colour, colours, readiness, the plan's
+ * before), and the model never changes the objects it is given: a record's identity stands for its
+ * content, and every read from a cluster is a new record.
+ */
+const computedStates = new WeakMap<
+  ClusterObjects,
+  Map<string, ComputedClusterState>
+>();
+
+/**
+ * The blue/green state of the entity with the given hosts, from one cluster's objects. The same
+ * input gives the same (shared) state object: callers read it and copy what they change.
+ */
 export function computeClusterState(
   input: ClusterStateInput,
 ): ComputedClusterState {
+  const entityKey = JSON.stringify([input.hosts, input.namespace ?? null]);
+  let byEntity = computedStates.get(input.objects);
+  if (!byEntity) {
+    byEntity = new Map();
+    computedStates.set(input.objects, byEntity);
+  }
+  let state = byEntity.get(entityKey);
+  if (!state) {
+    state = stateOf(input);
+    byEntity.set(entityKey, state);
+  }
+  return state;
+}
+
+function stateOf(input: ClusterStateInput): ComputedClusterState {
   const analysis = analyse(input.hosts, input.objects, input.namespace);
   const shared = analysis.hostRoutes.filter(r => r.pinnedColour === undefined);
   return {
