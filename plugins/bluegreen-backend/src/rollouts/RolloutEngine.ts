@@ -297,14 +297,10 @@ export class RolloutEngine {
     const { cutover } = record;
     const index = state.current + 1;
     if (index < state.steps.length) {
-      const weights = stepWeights(state.colour, state.from, state.steps[index]);
-      const { inputs, checks } = await this.options.cutovers.readInputs(
-        cutover.entityRef,
-        cutover.plan.clusters,
-      );
-      const plan = planSplit({ action: 'split', weights }, inputs);
-      const refused = [...checks, ...plan.checks].filter(
-        c => c.result === 'fail',
+      const { weights, inputs, refused } = await this.planStep(
+        cutover,
+        state,
+        index,
       );
       const live =
         refused.length > 0 && refused.every(c => c.id === 'changes-something');
@@ -439,6 +435,23 @@ export class RolloutEngine {
     );
   }
 
+  /**
+   * Step `index`'s weights planned on a fresh read of the clusters, with the checks that refuse
+   * it (a plan that changes nothing is refused by `changes-something`).
+   */
+  private async planStep(cutover: Cutover, state: RolloutState, index: number) {
+    const weights = stepWeights(state.colour, state.from, state.steps[index]);
+    const { inputs, checks } = await this.options.cutovers.readInputs(
+      cutover.entityRef,
+      cutover.plan.clusters,
+    );
+    const plan = planSplit({ action: 'split', weights }, inputs);
+    const refused = [...checks, ...plan.checks].filter(
+      c => c.result === 'fail',
+    );
+    return { weights, inputs, plan, refused };
+  }
+
   /** One query per gate per service, all at once, each answer or failure recorded. */
   private async measure(
     state: RolloutState,
@@ -496,14 +509,10 @@ export class RolloutEngine {
   ) {
     const { cutover } = record;
     const index = state.current + 1;
-    const weights = stepWeights(state.colour, state.from, state.steps[index]);
-    const { inputs, checks } = await this.options.cutovers.readInputs(
-      cutover.entityRef,
-      cutover.plan.clusters,
-    );
-    const plan = planSplit({ action: 'split', weights }, inputs);
-    const refused = [...checks, ...plan.checks].filter(
-      c => c.result === 'fail',
+    const { weights, inputs, plan, refused } = await this.planStep(
+      cutover,
+      state,
+      index,
     );
     const result =
       refused.length === 0
