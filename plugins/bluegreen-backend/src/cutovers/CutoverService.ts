@@ -17,7 +17,7 @@ import {
   PreflightCheck,
   describeCutoverAction,
 } from '@bluegreen-istio/plugin-bluegreen-common';
-import { computeClusterState } from '../model';
+import { computeClusterState, objectsDecidingState } from '../model';
 import { VirtualService } from '../model/istio';
 import { namespaceOf } from '../model/mesh';
 import { ClusterInput, planRollback, planSplit } from '../planner';
@@ -305,8 +305,15 @@ export class CutoverService {
     return cutover;
   }
 
-  /** Reads the entity's clusters for planning; clusters that cannot be read fail a check. */
-  private async readClusters(entityRef: string, clusters?: string[]) {
+  /**
+   * Reads the entity's clusters for planning; clusters that cannot be read fail a check. `fresh`
+   * (the default) reads them now; otherwise a live watch cache serves them.
+   */
+  private async readClusters(
+    entityRef: string,
+    clusters?: string[],
+    fresh = true,
+  ) {
     const target = await this.options.state.resolveTarget(entityRef);
     const known = target.sources.map(s => s.cluster.name);
     const unknown = (clusters ?? []).filter(c => !known.includes(c));
@@ -329,7 +336,7 @@ export class CutoverService {
             cluster: source.cluster.name,
             hosts: target.hosts,
             namespace: target.namespace,
-            objects: await target.objectsIn(source, { fresh: true }),
+            objects: await target.objectsIn(source, { fresh }),
           });
         } catch (e) {
           checks.push({
@@ -468,9 +475,18 @@ export class CutoverService {
     );
   }
 
-  /** The clusters' objects as a plan needs them (a fresh read), for the rollout engine. */
-  async readInputs(entityRef: string, clusters: string[]) {
-    return this.readClusters(entityRef, clusters);
+  /**
+   * The clusters' objects as a plan needs them, for the rollout engine. `fresh: false` takes them
+   * from the watch cache when it is live: a plan made on it is still written only if every Istio
+   * object it was computed from is unchanged when read just before the write (see writeChecked),
+   * so a cache that lags makes a plan superseded, never a wrong write.
+   */
+  async readInputs(
+    entityRef: string,
+    clusters: string[],
+    options: { fresh: boolean },
+  ) {
+    return this.readClusters(entityRef, clusters, options.fresh);
   }
 
   /**
@@ -656,30 +672,29 @@ export class CutoverService {
 
   /**
    * Whether the model, on the objects as the cluster holds them after the write, shows every
-   * planned split. Only the VirtualServices the plan wrote changed: with `plannedOn`, read moments
-   * before the write, just those are read back; without (a reconciliation after a restart), the
-   * clusters are read again and `reconciled` holds the written objects as reconciled.
+   * planned split. Only the VirtualServices the plan wrote changed, and `written` holds them as
+   * the API server stored them (its answers to the writes, after its admission, or as found by a
+   * reconciliation): the other objects are those of `plannedOn`, read moments before the write,
+   * or without it (a reconciliation after a restart) the clusters read again.
    */
   private async verify(
     cutover: Cutover,
-    reconciled: Map<string, IstioObject>,
+    written: Map<string, IstioObject>,
     plannedOn?: ClusterInput[],
   ): Promise<boolean> {
     try {
-      const [inputs, afterWrite] = plannedOn
-        ? [plannedOn, await this.options.executor.readBack(cutover.plan)]
-        : [
-            (await this.readClusters(cutover.entityRef, cutover.plan.clusters))
-              .inputs,
-            reconciled,
-          ];
+      const inputs =
+        plannedOn ??
+        (await this.readClusters(cutover.entityRef, cutover.plan.clusters))
+          .inputs;
       const rewritten = new Set(
         cutover.plan.changes.map(c => objectKey(c.cluster, c.object)),
       );
       return inputs.every(input => {
+        const deciding = objectsDecidingState(input);
         const objects = {
-          ...input.objects,
-          virtualServices: input.objects.virtualServices.flatMap(vs => {
+          ...deciding,
+          virtualServices: deciding.virtualServices.flatMap(vs => {
             const key = objectKey(input.cluster, {
               apiVersion: vs.apiVersion ?? '',
               kind: 'VirtualService',
@@ -687,7 +702,7 @@ export class CutoverService {
               name: vs.metadata.name,
             });
             if (!rewritten.has(key)) return [vs];
-            const read = afterWrite.get(key) as unknown as
+            const read = written.get(key) as unknown as
               | VirtualService
               | undefined;
             return read ? [read] : [];

@@ -135,25 +135,6 @@ export class CutoverExecutor {
     return { changed: changed.sort(), current };
   }
 
-  /**
-   * Reads back every object the plan writes, as the cluster holds it now; keyed by
-   * {@link objectKey}, without the objects that are gone.
-   */
-  async readBack(plan: CutoverPlan): Promise<Map<string, IstioObject>> {
-    const read = await Promise.all(
-      plan.changes.map(
-        async change =>
-          [
-            objectKey(change.cluster, change.object),
-            await this.writer(change.cluster).get(change.object),
-          ] as const,
-      ),
-    );
-    return new Map(
-      read.flatMap(([key, object]) => (object ? [[key, object] as const] : [])),
-    );
-  }
-
   /** The `dry-run` pre-flight check: the API server validates every patch and stores nothing. */
   async dryRun(plan: CutoverPlan): Promise<PreflightCheck> {
     const refused: string[] = [];

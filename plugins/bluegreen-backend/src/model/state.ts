@@ -124,16 +124,41 @@ function commonNamespace(
   return namespaces.size === 1 ? [...namespaces][0] : null;
 }
 
+/** An input's analysis, and its state once asked for. */
+interface Computed {
+  analysis: Analysis;
+  state?: ComputedClusterState;
+}
+
 /**
- * States computed so far, per objects record, then per hosts and namespace. One rollout step asks
- * for the state of the same objects several times (source colour, colours, readiness, the plan's
- * before), and the model never changes the objects it is given: a record's identity stands for its
- * content, and every read from a cluster is a new record.
+ * What was computed so far, per objects record, then per hosts and namespace. One rollout step
+ * asks about the same objects several times (source colour, colours, readiness, the plan's
+ * edits and before), and the model never changes the objects it is given: a record's identity
+ * stands for its content, and every read from a cluster is a new record.
  */
-const computedStates = new WeakMap<
-  ClusterObjects,
-  Map<string, ComputedClusterState>
->();
+const computed = new WeakMap<ClusterObjects, Map<string, Computed>>();
+
+function computedFor(input: ClusterStateInput): Computed {
+  const entityKey = JSON.stringify([input.hosts, input.namespace ?? null]);
+  let byEntity = computed.get(input.objects);
+  if (!byEntity) {
+    byEntity = new Map();
+    computed.set(input.objects, byEntity);
+  }
+  let entry = byEntity.get(entityKey);
+  if (!entry) {
+    entry = {
+      analysis: analyse(input.hosts, input.objects, input.namespace),
+    };
+    byEntity.set(entityKey, entry);
+  }
+  return entry;
+}
+
+/** The analysis behind {@link computeClusterState}, shared the same way: read it, never change it. */
+export function analysisOf(input: ClusterStateInput): Analysis {
+  return computedFor(input).analysis;
+}
 
 /**
  * The blue/green state of the entity with the given hosts, from one cluster's objects. The same
@@ -142,25 +167,28 @@ const computedStates = new WeakMap<
 export function computeClusterState(
   input: ClusterStateInput,
 ): ComputedClusterState {
-  const entityKey = JSON.stringify([input.hosts, input.namespace ?? null]);
-  let byEntity = computedStates.get(input.objects);
-  if (!byEntity) {
-    byEntity = new Map();
-    computedStates.set(input.objects, byEntity);
-  }
-  let state = byEntity.get(entityKey);
-  if (!state) {
-    state = stateOf(input);
-    byEntity.set(entityKey, state);
-  }
-  return state;
+  const entry = computedFor(input);
+  entry.state ??= stateOf(entry.analysis, input.namespace);
+  return entry.state;
 }
 
-function stateOf(input: ClusterStateInput): ComputedClusterState {
-  const analysis = analyse(input.hosts, input.objects, input.namespace);
+/**
+ * The objects that decide the state of `input`, those its analysis selected (see
+ * selectForHosts): the state of these alone is the same. A plan's outcome and a write's read-back
+ * are these with a few VirtualServices replaced, so the model then works on the entity's own
+ * objects instead of every VirtualService of the cluster.
+ */
+export function objectsDecidingState(input: ClusterStateInput): ClusterObjects {
+  return analysisOf(input).mesh.objects;
+}
+
+function stateOf(
+  analysis: Analysis,
+  namespace: string | undefined,
+): ComputedClusterState {
   const shared = analysis.hostRoutes.filter(r => r.pinnedColour === undefined);
   return {
-    namespace: commonNamespace(analysis, input.namespace),
+    namespace: commonNamespace(analysis, namespace),
     colours: buildColours(analysis.tiers, hostsByColour(analysis.hostRoutes)),
     splits: splitsOf(shared),
     activeColour: activeColourOf(shared),

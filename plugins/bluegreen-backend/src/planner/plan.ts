@@ -16,12 +16,15 @@ import type {
 } from '@bluegreen-istio/plugin-bluegreen-common';
 import { applyPatch, deepClone, getValueByPointer } from 'fast-json-patch';
 import { isDeepStrictEqual as isEqual } from 'node:util';
-import { analyse } from '../model/analysis';
 import { classify } from '../model/classify';
 import { ClusterObjects, VirtualService } from '../model/istio';
 import { namespaceOf, qualifiedName } from '../model/mesh';
 import { Rule } from '../model/rules';
-import { computeClusterState } from '../model/state';
+import {
+  analysisOf,
+  computeClusterState,
+  objectsDecidingState,
+} from '../model/state';
 import { listOf, ruleRef, rulesRef } from '../model/wording';
 import { objectDiff } from './diff';
 import { plannedRoute } from './routes';
@@ -82,7 +85,7 @@ function percentWord(weights: Record<string, number>): string {
 
 /** The shared-split rules of a cluster, each once. */
 function sharedRules(input: ClusterInput) {
-  const analysis = analyse(input.hosts, input.objects, input.namespace);
+  const analysis = analysisOf(input);
   const rules = [
     ...new Set(
       analysis.hostRoutes
@@ -445,9 +448,12 @@ function assemble(
     const planned = new Map(
       objects.map(o => [o.vs, applyEdits(o.vs, o.edits)] as const),
     );
+    // The planned objects are the deciding ones with the edited VirtualServices: an edit changes
+    // a rule's weights among the subsets of the hosts it already routes to, so no other object
+    // becomes one that decides.
     const after = computeClusterState({
       ...input,
-      objects: plannedObjects(input.objects, planned),
+      objects: plannedObjects(objectsDecidingState(input), planned),
     });
     checks.push(...editChecks);
     checks.push(...readyPodsChecks(cluster, before, after, switchTarget));

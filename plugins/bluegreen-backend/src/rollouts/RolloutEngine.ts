@@ -46,7 +46,7 @@ export interface RolloutEngineOptions {
 const CLAIM_SECONDS = 60;
 
 /** Rollouts a tick works on at the same time. */
-const TICK_CONCURRENCY = 16;
+const TICK_CONCURRENCY = 32;
 
 function percentWords(weights: Record<string, number>): string {
   return Object.entries(weights)
@@ -297,10 +297,12 @@ export class RolloutEngine {
     const { cutover } = record;
     const index = state.current + 1;
     if (index < state.steps.length) {
+      // Whether the step is live is a question for the cluster itself, not a cache.
       const { weights, inputs, refused } = await this.planStep(
         cutover,
         state,
         index,
+        true,
       );
       const live =
         refused.length > 0 && refused.every(c => c.id === 'changes-something');
@@ -436,14 +438,21 @@ export class RolloutEngine {
   }
 
   /**
-   * Step `index`'s weights planned on a fresh read of the clusters, with the checks that refuse
-   * it (a plan that changes nothing is refused by `changes-something`).
+   * Step `index`'s weights planned on the clusters' objects (`fresh`: read now; otherwise from the
+   * watch cache when live), with the checks that refuse it (a plan that changes nothing is
+   * refused by `changes-something`).
    */
-  private async planStep(cutover: Cutover, state: RolloutState, index: number) {
+  private async planStep(
+    cutover: Cutover,
+    state: RolloutState,
+    index: number,
+    fresh: boolean,
+  ) {
     const weights = stepWeights(state.colour, state.from, state.steps[index]);
     const { inputs, checks } = await this.options.cutovers.readInputs(
       cutover.entityRef,
       cutover.plan.clusters,
+      { fresh },
     );
     const plan = planSplit({ action: 'split', weights }, inputs);
     const refused = [...checks, ...plan.checks].filter(
@@ -509,15 +518,27 @@ export class RolloutEngine {
   ) {
     const { cutover } = record;
     const index = state.current + 1;
-    const { weights, inputs, plan, refused } = await this.planStep(
-      cutover,
-      state,
-      index,
-    );
-    const result =
-      refused.length === 0
-        ? await this.options.cutovers.applyPlan(cutover, plan, inputs)
-        : undefined;
+    const attempt = async (fresh: boolean) => {
+      const planned = await this.planStep(cutover, state, index, fresh);
+      const result =
+        planned.refused.length === 0
+          ? await this.options.cutovers.applyPlan(
+              cutover,
+              planned.plan,
+              planned.inputs,
+            )
+          : undefined;
+      return { ...planned, result };
+    };
+    // Planned on the watch cache: a tick over many rollouts then reads each cluster once per
+    // object written, not whole namespaces per rollout. A step the cache could not plan or write
+    // (it lagged a change: the write found an object changed, or the plan was refused on what
+    // it showed) is planned once more on a fresh read, so a cache's lag never rolls back.
+    let applied = await attempt(false);
+    if (applied.result?.status !== 'applied') {
+      applied = await attempt(true);
+    }
+    const { weights, plan, refused, result } = applied;
     if (!result || result.status !== 'applied') {
       await this.rollBack(
         record,
@@ -602,9 +623,12 @@ export class RolloutEngine {
       { ...state, nextEvaluationAt: undefined },
       { verdict },
     );
+    // A fresh read: a cache that has not yet seen the last step's write would show the routes
+    // already back, and the rollback would write nothing.
     const { inputs, checks } = await this.options.cutovers.readInputs(
       cutover.entityRef,
       cutover.plan.clusters,
+      { fresh: true },
     );
     const plan = planRollback(
       {

@@ -213,6 +213,7 @@ export class RolloutMetricsReader {
     const { inputs, checks } = await this.options.cutovers.readInputs(
       cutover.entityRef,
       cutover.plan.clusters,
+      { fresh: false },
     );
     const targets = gateTargets(colour, inputs);
     if (checks.length === 0) {

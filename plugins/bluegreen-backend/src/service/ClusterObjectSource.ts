@@ -361,13 +361,12 @@ export class ClusterObjectSource {
     if (problem) {
       throw new ClusterReadError(problem, 'unknown');
     }
-    if (options.fresh && namespace) {
-      return this.readNamespace(namespace);
-    }
     if (this.options.watch) {
+      // A namespace read fresh (a cutover's planning) is read again soon, e.g. by each step of a
+      // rollout: from then on the cache keeps it too.
       this.want(namespace);
       this.startWatching();
-      if (this.isLive(namespace)) {
+      if (!options.fresh && this.isLive(namespace)) {
         return this.fromCache(namespace);
       }
       if (!namespace) {
