@@ -16,6 +16,11 @@ export type Fault = RequestMatcher & {
     | { type: 'latency'; latencyMs: number }
     | { type: 'error'; status: number; message?: string }
     | { type: 'drop' }
+    /**
+     * Events of matching watches (open ones too) reach their clients `lagMs` late, in order, as
+     * from an API server whose watch cache falls behind; until cleared.
+     */
+    | { type: 'watch-lag'; lagMs: number }
   );
 
 /** What to do to one request. */
@@ -39,6 +44,9 @@ export class FaultInjector {
     if (fault.type === 'latency' && !(fault.latencyMs >= 0)) {
       throw new Error('a latency fault needs a non-negative latencyMs');
     }
+    if (fault.type === 'watch-lag' && !(fault.lagMs >= 0)) {
+      throw new Error('a watch-lag fault needs a non-negative lagMs');
+    }
     if (
       fault.type === 'error' &&
       !(fault.status >= 400 && fault.status <= 599)
@@ -46,7 +54,10 @@ export class FaultInjector {
       throw new Error('an error fault needs a status between 400 and 599');
     }
     const path = fault.path === undefined ? undefined : new RegExp(fault.path);
-    const remaining = fault.count ?? (fault.type === 'latency' ? Infinity : 1);
+    const remaining =
+      fault.type === 'watch-lag'
+        ? Infinity
+        : fault.count ?? (fault.type === 'latency' ? Infinity : 1);
     this.faults.push({ fault, path, remaining });
   }
 
@@ -62,11 +73,25 @@ export class FaultInjector {
     this.faults = [];
   }
 
+  /** How late events reach a watch opened with this path and query, from `watch-lag` faults. */
+  watchLag(path: string): number {
+    return this.faults.reduce(
+      (lag, { fault, path: matcher }) =>
+        fault.type === 'watch-lag' && (!matcher || matcher.test(path))
+          ? lag + fault.lagMs
+          : lag,
+      0,
+    );
+  }
+
   /** The combined effect of the faults matching this request; each match uses up one count. */
   take(verb: string, method: string, path: string): FaultEffect {
     const effect: FaultEffect = { latencyMs: 0, drop: false };
     for (const active of this.faults) {
       const { fault } = active;
+      if (fault.type === 'watch-lag') {
+        continue; // it acts on the events of watches, see watchLag
+      }
       const verbMatches =
         !fault.verb ||
         fault.verb === verb ||

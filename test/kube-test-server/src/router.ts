@@ -346,6 +346,7 @@ export class ApiRouter {
           allowBookmarks: query.get('allowWatchBookmarks') === 'true',
           timeoutSeconds: timeout ? Number(timeout) : undefined,
           asTable,
+          path: `${url.pathname}${url.search}`,
         });
         return;
       }

@@ -109,7 +109,11 @@ class TestServer implements KubeTestServer {
       options.podTerminationMs ?? 1000,
     );
     this.controller.start();
-    this.watches = new WatchHub(this.store, options.bookmarkIntervalMs ?? 5000);
+    this.watches = new WatchHub(
+      this.store,
+      options.bookmarkIntervalMs ?? 5000,
+      path => this.faults.watchLag(path),
+    );
     this.router = new ApiRouter(
       this.api,
       this.watches,

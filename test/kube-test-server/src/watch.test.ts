@@ -172,4 +172,36 @@ describe('watch', () => {
       'in-other',
     ]);
   });
+
+  it('delivers the events of open watches late, in order, under a watch-lag fault', async () => {
+    await call(server, 'POST', '/api/v1/namespaces', {
+      body: { metadata: { name: 'on-time' } },
+    });
+    const rv = (await call(server, 'GET', CONFIGMAPS)).body.metadata
+      .resourceVersion;
+    const lagged = await watch(
+      `${CONFIGMAPS}?watch=true&resourceVersion=${rv}`,
+    );
+    const other = await watch(
+      `/api/v1/namespaces/on-time/configmaps?watch=true&resourceVersion=${rv}`,
+    );
+    server.injectFault({ type: 'watch-lag', path: '/default/', lagMs: 400 });
+    const written = Date.now();
+    await call(server, 'POST', CONFIGMAPS, { body: configMap('late-1') });
+    await call(server, 'POST', CONFIGMAPS, { body: configMap('late-2') });
+    await call(server, 'POST', '/api/v1/namespaces/on-time/configmaps', {
+      body: configMap('on-time'),
+    });
+    await other.waitFor(1);
+    expect(Date.now() - written).toBeLessThan(300);
+    expect(lagged.events.filter(e => e.type !== 'BOOKMARK')).toEqual([]);
+    server.clearFaults();
+    // Cleared while two events wait: what happens next still comes after them.
+    await call(server, 'POST', CONFIGMAPS, { body: configMap('late-3') });
+    const events = await lagged.waitFor(3);
+    expect(Date.now() - written).toBeGreaterThanOrEqual(390);
+    expect(
+      events.filter(e => e.type !== 'BOOKMARK').map(e => e.object.metadata.name),
+    ).toEqual(['late-1', 'late-2', 'late-3']);
+  });
 });

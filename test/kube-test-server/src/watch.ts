@@ -18,6 +18,8 @@ export interface WatchRequest {
   timeoutSeconds?: number;
   /** Send each object as a one-row Table (what `kubectl get --watch` asks for). */
   asTable?: boolean;
+  /** The request's path and query, which `watch-lag` faults match. */
+  path: string;
 }
 
 type WireEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -61,6 +63,8 @@ export class WatchHub {
   constructor(
     private readonly store: Store,
     private readonly bookmarkIntervalMs: number,
+    /** How late a watch with this path gets its events now (the `watch-lag` fault). */
+    private readonly lagOf: (path: string) => number = () => 0,
   ) {}
 
   /**
@@ -132,7 +136,7 @@ export class WatchHub {
       return;
     }
 
-    const bookmark = (annotations?: Record<string, string>) =>
+    const bookmarkNow = (annotations?: Record<string, string>) =>
       send('BOOKMARK', {
         apiVersion: groupVersion(scope.type.group, scope.version),
         kind: scope.type.kind,
@@ -145,14 +149,47 @@ export class WatchHub {
       sendObject(event.type, event.object);
     }
     if (request.sendInitialEvents && request.allowBookmarks) {
-      bookmark({ 'k8s.io/initial-events-end': 'true' });
+      bookmarkNow({ 'k8s.io/initial-events-end': 'true' });
     }
 
+    // What happens from now on goes out as late as a watch-lag fault says, and in order: a
+    // bookmark never overtakes the events before it.
+    const queue: Array<{ due: number; deliver: () => void }> = [];
+    let pump: NodeJS.Timeout | undefined;
+    const drain = () => {
+      pump = undefined;
+      while (queue.length > 0 && queue[0].due <= Date.now()) {
+        queue.shift()!.deliver();
+      }
+      if (queue.length > 0) {
+        pump = setTimeout(drain, queue[0].due - Date.now());
+      }
+    };
+    const later = (deliver: () => void) => {
+      const lag = this.lagOf(request.path);
+      if (lag <= 0 && queue.length === 0) {
+        deliver();
+        return;
+      }
+      const due = Math.max(Date.now() + lag, queue.at(-1)?.due ?? 0);
+      queue.push({ due, deliver });
+      pump ??= setTimeout(drain, due - Date.now());
+    };
+    const bookmark = () => {
+      const resourceVersion = this.store.resourceVersion;
+      later(() =>
+        send('BOOKMARK', {
+          apiVersion: groupVersion(scope.type.group, scope.version),
+          kind: scope.type.kind,
+          metadata: { resourceVersion },
+        }),
+      );
+    };
     const unsubscribe = this.store.subscribe(change => {
       if (change.resource === resourceKey(scope.type)) {
         const event = eventFor(request, change);
         if (event) {
-          sendObject(event.type, event.object);
+          later(() => sendObject(event.type, event.object));
         }
       }
     });
@@ -160,6 +197,7 @@ export class WatchHub {
     const stop = () => {
       unsubscribe();
       timers.forEach(timer => clearTimeout(timer));
+      clearTimeout(pump);
       this.open.delete(stop);
       response.end();
     };

@@ -488,6 +488,44 @@ describe('progressive rollouts against a real Prometheus', () => {
     }
   });
 
+  it('steps are planned on the watch cache; a cache behind the cluster plans the step again on a fresh read, and it lands', async () => {
+    // A read of the namespace lists its pods (the watch cache lists pods of every namespace).
+    const namespaceReads = () =>
+      stack.kube.requestCounts()['list /api/v1/namespaces/progressive/pods'] ??
+      0;
+    const started = await rollOut(backend, {
+      steps: [40, 60, 100],
+      intervalSeconds: INTERVAL,
+    });
+    stack.kube.resetRequestCounts();
+    await until(started.id, c => c.rollout!.current === 1);
+    expect(weightsOf(await vs())).toEqual({ blue: 40, green: 60 });
+    expect(namespaceReads()).toBe(0);
+
+    // Another user labels the VirtualService; the backend's watch does not see it yet.
+    stack.kube.injectFault({
+      type: 'watch-lag',
+      path: 'virtualservices',
+      lagMs: 60_000,
+    });
+    try {
+      await virtualServices(stack.kube).patch('progressive', 'progressive-app', [
+        { op: 'add', path: '/metadata/labels', value: { team: 'web' } },
+      ]);
+      const done = await until(started.id, ended);
+      expect(done.status).toBe('applied');
+      expect(done.rollout!.history.map(s => s.weights.green)).toEqual([
+        40, 60, 100,
+      ]);
+      const now = await vs();
+      expect(weightsOf(now)).toEqual({ blue: 0, green: 100 });
+      expect(now.metadata.labels).toEqual({ team: 'web' });
+      expect(namespaceReads()).toBe(1);
+    } finally {
+      stack.kube.clearFaults();
+    }
+  });
+
   // Last: the rest of the file needs Prometheus.
   it('Prometheus stopped mid-rollout: no step advances, then the policy rolls back', async () => {
     const started = await rollOut(backend, {
