@@ -46,7 +46,7 @@ export interface RolloutEngineOptions {
 const CLAIM_SECONDS = 60;
 
 /** Rollouts a tick works on at the same time. */
-const TICK_CONCURRENCY = 32;
+const TICK_CONCURRENCY = 16;
 
 function percentWords(weights: Record<string, number>): string {
   return Object.entries(weights)
