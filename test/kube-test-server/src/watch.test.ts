@@ -201,7 +201,9 @@ describe('watch', () => {
     const events = await lagged.waitFor(3);
     expect(Date.now() - written).toBeGreaterThanOrEqual(390);
     expect(
-      events.filter(e => e.type !== 'BOOKMARK').map(e => e.object.metadata.name),
+      events
+        .filter(e => e.type !== 'BOOKMARK')
+        .map(e => e.object.metadata.name),
     ).toEqual(['late-1', 'late-2', 'late-3']);
   });
 });

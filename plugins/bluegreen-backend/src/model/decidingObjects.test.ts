@@ -22,7 +22,11 @@ const everyScenario = () => merge(...scenarios.map(s => s.objects));
 const cases: Case[] = [
   ...scenarios.flatMap(s => [
     { name: `${s.entityRef} alone`, ...s },
-    { name: `${s.entityRef} beside the others`, ...s, objects: everyScenario() },
+    {
+      name: `${s.entityRef} beside the others`,
+      ...s,
+      objects: everyScenario(),
+    },
     {
       name: `${s.entityRef} without its namespace`,
       hosts: s.hosts,

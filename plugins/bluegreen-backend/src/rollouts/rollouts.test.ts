@@ -509,9 +509,11 @@ describe('progressive rollouts against a real Prometheus', () => {
       lagMs: 60_000,
     });
     try {
-      await virtualServices(stack.kube).patch('progressive', 'progressive-app', [
-        { op: 'add', path: '/metadata/labels', value: { team: 'web' } },
-      ]);
+      await virtualServices(stack.kube).patch(
+        'progressive',
+        'progressive-app',
+        [{ op: 'add', path: '/metadata/labels', value: { team: 'web' } }],
+      );
       const done = await until(started.id, ended);
       expect(done.status).toBe('applied');
       expect(done.rollout!.history.map(s => s.weights.green)).toEqual([
