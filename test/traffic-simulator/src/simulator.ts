@@ -123,10 +123,7 @@ export class Simulation {
   private readonly durations: Histogram<(typeof LABELS)[number]>;
   private readonly behaviours = new Map<string, ColourBehaviour>();
   /** Fractions of requests and errors not served yet, so splits stay exact over ticks. */
-  private readonly carry = new Map<
-    string,
-    { requests: number; errors: number }
-  >();
+  private readonly carry = new Map<string, { requests: number; errors: number }>();
   private traffic: ServiceTraffic[] = [];
   /** Why the last read of the routes failed; undefined once one succeeds. */
   readError?: string;
@@ -223,10 +220,7 @@ export class Simulation {
   }
 
   private serve(service: ServiceTraffic, colour: string, share: number) {
-    const { errorRate, latencyMs } = this.behaviourOf(
-      service.namespace,
-      colour,
-    );
+    const { errorRate, latencyMs } = this.behaviourOf(service.namespace, colour);
     const key = `${service.namespace}/${service.service}/${colour}`;
     const carry = this.carry.get(key) ?? { requests: 0, errors: 0 };
     const total = carry.requests + share;
@@ -281,18 +275,12 @@ export async function startTrafficSimulator(
     options.requestsPerSecond ?? 20,
   );
   await simulation.tick(tickMs / 1000);
-  // Each tick sends the requests of the time since the last one, so a busy machine that runs the
-  // timer late (or a slow Kubernetes read that skips a tick) does not lower the request rate.
-  let lastTickAt = performance.now();
   let ticking: Promise<void> | undefined;
   const timer = setInterval(() => {
     // A slow Kubernetes read never overlaps the next tick's.
-    ticking ??= (async () => {
-      const now = performance.now();
-      const seconds = (now - lastTickAt) / 1000;
-      lastTickAt = now;
-      await simulation.tick(seconds);
-    })().finally(() => (ticking = undefined));
+    ticking ??= simulation
+      .tick(tickMs / 1000)
+      .finally(() => (ticking = undefined));
   }, tickMs);
 
   const server = await new Promise<Server>((resolve, reject) => {
