@@ -136,20 +136,20 @@ export class WatchHub {
       return;
     }
 
-    /** A bookmark as of now: its resourceVersion is read when it is made, not when it is sent. */
-    const bookmarkOf = (annotations?: Record<string, string>) => ({
-      apiVersion: groupVersion(scope.type.group, scope.version),
-      kind: scope.type.kind,
-      metadata: {
-        resourceVersion: this.store.resourceVersion,
-        ...(annotations && { annotations }),
-      },
-    });
+    const bookmarkNow = (annotations?: Record<string, string>) =>
+      send('BOOKMARK', {
+        apiVersion: groupVersion(scope.type.group, scope.version),
+        kind: scope.type.kind,
+        metadata: {
+          resourceVersion: this.store.resourceVersion,
+          ...(annotations && { annotations }),
+        },
+      });
     for (const event of [...initial, ...backlog]) {
       sendObject(event.type, event.object);
     }
     if (request.sendInitialEvents && request.allowBookmarks) {
-      send('BOOKMARK', bookmarkOf({ 'k8s.io/initial-events-end': 'true' }));
+      bookmarkNow({ 'k8s.io/initial-events-end': 'true' });
     }
 
     // What happens from now on goes out as late as a watch-lag fault says, and in order: a
@@ -176,8 +176,14 @@ export class WatchHub {
       pump ??= setTimeout(drain, due - Date.now());
     };
     const bookmark = () => {
-      const made = bookmarkOf();
-      later(() => send('BOOKMARK', made));
+      const resourceVersion = this.store.resourceVersion;
+      later(() =>
+        send('BOOKMARK', {
+          apiVersion: groupVersion(scope.type.group, scope.version),
+          kind: scope.type.kind,
+          metadata: { resourceVersion },
+        }),
+      );
     };
     const unsubscribe = this.store.subscribe(change => {
       if (change.resource === resourceKey(scope.type)) {

@@ -9,7 +9,7 @@ export type {
   VirtualService,
 } from './istio';
 export { selectForHosts } from './select';
-export { computeClusterState, objectsDecidingState } from './state';
+export { analysisOf, computeClusterState, objectsDecidingState } from './state';
 export type { ClusterStateInput, ComputedClusterState } from './state';
 export { explainRequest } from './explain';
 export type { ComputedExplanation, ExplainQuery } from './explain';
