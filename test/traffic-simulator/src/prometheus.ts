@@ -11,6 +11,13 @@ import { join } from 'node:path';
 
 export interface TestPrometheus {
   url: string;
+  /**
+   * Resolves once every target was scraped successfully through the last `seconds`, so a rate
+   * over that window has all its samples. Prometheus answering ready is not enough: on a busy
+   * machine its first scrapes come seconds later, and a rate over a window they do not fill is
+   * low (the charts test saw 29 req/s where 50 were served).
+   */
+  untilScraped(seconds: number): Promise<void>;
   /** Stops the server (SIGTERM) and waits until it exited: its port refuses connections. */
   stop(): Promise<void>;
 }
@@ -82,6 +89,31 @@ export async function startPrometheus(
   let stopped: Promise<void> | undefined;
   return {
     url,
+    async untilScraped(seconds) {
+      // One successful scrape (up = 1) per interval through the window, on every target.
+      const query = `sum_over_time(up[${seconds}s]) >= ${Math.floor(
+        seconds / interval,
+      )}`;
+      const waitUntil = Date.now() + 30_000;
+      for (;;) {
+        const answer = await fetch(
+          `${url}/api/v1/query?query=${encodeURIComponent(query)}`,
+        )
+          .then(res => res.json())
+          .catch(() => undefined);
+        if (answer?.data?.result?.length === options.targets.length) return;
+        if (Date.now() > waitUntil) {
+          throw new Error(
+            `Prometheus on ${url} had not scraped ${options.targets.join(
+              ', ',
+            )} through ${seconds} s within 30 s (${query}: ${JSON.stringify(
+              answer?.data?.result ?? answer,
+            )})`,
+          );
+        }
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+    },
     stop() {
       stopped ??= (async () => {
         child.kill('SIGTERM');

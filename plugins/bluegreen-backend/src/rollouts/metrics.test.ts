@@ -135,9 +135,11 @@ describe('the series behind the rollout charts', () => {
     const greenLast = greenRate[greenRate.length - 1];
     const blueLast = blueRate[blueRate.length - 1];
     expect(greenLast).toBeGreaterThan(80);
-    // The traffic moved: blue served half at 50/50, next to nothing once green had it all (the
-    // rate's window still reaches back to the last scrapes before the step).
-    expect(Math.max(...blueRate)).toBeGreaterThan(40);
+    // The traffic moved: the first point's window is before the first step (70/30), and blue
+    // serves next to nothing once green has it all (the rate's window still reaches back to the
+    // last scrapes before the step).
+    expect(blueRate[0]).toBeGreaterThan(55);
+    expect(greenRate[0]).toBeLessThan(45);
     expect(blueLast).toBeLessThan(greenLast / 5);
     const greenErrors = values(seriesOf(metrics, 'error-rate', 'green'));
     expect(greenErrors.length).toBeGreaterThan(INTERVAL);

@@ -149,7 +149,7 @@ export async function startRolloutStack(options: {
     features: options.features,
   });
   const stopTicking = tickEvery(scheduler);
-  await sleep((options.intervalSeconds + 1) * 1000);
+  await prometheus.untilScraped(options.intervalSeconds + 1);
   return {
     kube,
     traffic,
