@@ -54,12 +54,32 @@ export interface ObjectWriteOptions extends WriteOptions {
   fieldValidation?: FieldValidation;
   /** Collects the warnings the response carries in `Warning` headers. */
   warnings?: string[];
+  /** JSON Patches of mutating admission webhooks, applied before validation. */
+  mutations?: unknown[][];
 }
 
 export interface DeleteOptions extends WriteOptions {
   preconditions?: { resourceVersion?: string; uid?: string };
   /** For pods: how long they stay Terminating; 0 deletes at once. Default: the pod's own. */
   gracePeriodSeconds?: number;
+}
+
+/**
+ * The object with a mutating webhook's JSON Patch applied; one that does not apply fails the
+ * write with 500, as the API server answers a webhook whose patch it cannot apply.
+ */
+function mutatedByWebhook(object: KubeObject, patch: unknown[]): KubeObject {
+  try {
+    return applyJsonPatch(object, patch) as KubeObject;
+  } catch (error) {
+    throw new KubeError(
+      500,
+      'InternalError',
+      `Internal error occurred: JSON Patch of the mutating admission webhook: ${
+        (error as Error).message
+      }`,
+    );
+  }
 }
 
 /** The API server's validation of list options, answered as 422 on `ListOptions`. */
@@ -401,7 +421,10 @@ export class KubeApi {
     existing?: StoredObject,
   ): KubeObject {
     const { type } = scope;
-    const stored = this.toStorageVersion(type, object);
+    const stored = (options.mutations ?? []).reduce<KubeObject>(
+      (mutated, patch) => mutatedByWebhook(mutated, patch),
+      this.toStorageVersion(type, object),
+    );
     const checked = this.schemas.check(type, stored);
     const cannotHandle = `${type.kind} in version "${scope.version}" cannot be handled as a ${type.kind}`;
     if (checked.decodeError) {

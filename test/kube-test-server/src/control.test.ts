@@ -95,6 +95,72 @@ describe('control API', () => {
     expect((await call(server, 'GET', '/api/v1/services')).status).toBe(200);
   });
 
+  it('mutates matching writes as a mutating admission webhook would, before validation', async () => {
+    const VS =
+      '/apis/networking.istio.io/v1/namespaces/progressive/virtualservices/progressive-app';
+    const weights = (vs: any) =>
+      vs.spec.http[0].route.map((r: any) => r.weight);
+    const labelPatch = (value: string) => ({
+      body: { metadata: { labels: { edited: value } } },
+      contentType: 'application/merge-patch+json',
+    });
+    expect(weights((await call(server, 'GET', VS)).body)).toEqual([70, 30]);
+    const injected = await call(server, 'POST', '/__control/faults', {
+      body: {
+        type: 'mutate',
+        path: 'virtualservices/progressive-app',
+        patch: [
+          { op: 'replace', path: '/spec/http/0/route/0/weight', value: 100 },
+          { op: 'replace', path: '/spec/http/0/route/1/weight', value: 0 },
+        ],
+      },
+    });
+    expect(injected.status).toBe(201);
+
+    // Reads pass untouched and use nothing up; every write is mutated until cleared.
+    expect(weights((await call(server, 'GET', VS)).body)).toEqual([70, 30]);
+    for (const value of ['first', 'second']) {
+      const written = await call(server, 'PATCH', VS, labelPatch(value));
+      expect(written.status).toBe(200);
+      expect(written.body.metadata.labels.edited).toBe(value);
+      expect(weights(written.body)).toEqual([100, 0]);
+    }
+    expect(weights((await call(server, 'GET', VS)).body)).toEqual([100, 0]);
+
+    // What the webhook adds is validated like the client's own fields: nothing is stored.
+    server.clearFaults();
+    const before = (await call(server, 'GET', VS)).body.metadata;
+    server.injectFault({
+      type: 'mutate',
+      path: 'virtualservices',
+      patch: [
+        { op: 'replace', path: '/spec/http/0/route/0/weight', value: 'heavy' },
+      ],
+    });
+    const invalid = await call(server, 'PATCH', VS, labelPatch('third'));
+    expect([invalid.status, invalid.body.reason]).toEqual([422, 'Invalid']);
+    // A patch that does not apply fails the write as the API server fails a broken webhook.
+    server.clearFaults();
+    server.injectFault({
+      type: 'mutate',
+      verb: 'patch',
+      patch: [{ op: 'test', path: '/spec/hosts/0', value: 'not-this-host' }],
+      count: 1,
+    });
+    const broken = await call(server, 'PATCH', VS, labelPatch('fourth'));
+    expect([broken.status, broken.body.reason]).toEqual([500, 'InternalError']);
+    expect(broken.body.message).toMatch(
+      /^Internal error occurred: JSON Patch of the mutating admission webhook/,
+    );
+    expect((await call(server, 'GET', VS)).body.metadata).toEqual(before);
+    // Its count was used up: the next write is the client's alone.
+    const plain = await call(server, 'PATCH', VS, labelPatch('fifth'));
+    expect(plain.body.metadata.labels.edited).toBe('fifth');
+    expect(() =>
+      server.injectFault({ type: 'mutate', patch: {} } as never),
+    ).toThrow('a mutate fault needs a patch: a JSON Patch array');
+  });
+
   it('changes pod readiness, which flows into endpoints, deployment status and watches', async () => {
     const rv = (
       await call(server, 'GET', '/apis/apps/v1/namespaces/pii-demo/deployments')

@@ -21,13 +21,23 @@ export type Fault = RequestMatcher & {
      * from an API server whose watch cache falls behind; until cleared.
      */
     | { type: 'watch-lag'; lagMs: number }
+    /**
+     * A mutating admission webhook: `patch` (a JSON Patch) is applied to the object of matching
+     * writes (create, update, patch) before it is validated and stored, as the API server applies
+     * a webhook's JSONPatch answer; until cleared (or for `count` writes).
+     */
+    | { type: 'mutate'; patch: unknown[] }
   );
+
+const WRITE_VERBS = new Set(['create', 'update', 'patch']);
 
 /** What to do to one request. */
 export interface FaultEffect {
   latencyMs: number;
   drop: boolean;
   error?: { status: number; message?: string };
+  /** JSON Patches a mutating webhook applies to the written object, in order. */
+  mutations: unknown[][];
 }
 
 interface ActiveFault {
@@ -53,11 +63,15 @@ export class FaultInjector {
     ) {
       throw new Error('an error fault needs a status between 400 and 599');
     }
+    if (fault.type === 'mutate' && !Array.isArray(fault.patch)) {
+      throw new Error('a mutate fault needs a patch: a JSON Patch array');
+    }
     const path = fault.path === undefined ? undefined : new RegExp(fault.path);
     const remaining =
       fault.type === 'watch-lag'
         ? Infinity
-        : fault.count ?? (fault.type === 'latency' ? Infinity : 1);
+        : fault.count ??
+          (fault.type === 'latency' || fault.type === 'mutate' ? Infinity : 1);
     this.faults.push({ fault, path, remaining });
   }
 
@@ -86,7 +100,7 @@ export class FaultInjector {
 
   /** The combined effect of the faults matching this request; each match uses up one count. */
   take(verb: string, method: string, path: string): FaultEffect {
-    const effect: FaultEffect = { latencyMs: 0, drop: false };
+    const effect: FaultEffect = { latencyMs: 0, drop: false, mutations: [] };
     for (const active of this.faults) {
       const { fault } = active;
       if (fault.type === 'watch-lag') {
@@ -99,8 +113,13 @@ export class FaultInjector {
       if (!verbMatches || (active.path && !active.path.test(path))) {
         continue;
       }
+      if (fault.type === 'mutate' && !WRITE_VERBS.has(verb)) {
+        continue; // webhooks see writes only
+      }
       if (fault.type === 'latency') {
         effect.latencyMs += fault.latencyMs;
+      } else if (fault.type === 'mutate') {
+        effect.mutations.push(fault.patch);
       } else if (fault.type === 'drop') {
         effect.drop = true;
       } else if (!effect.error) {

@@ -279,6 +279,8 @@ export class ApiRouter {
     response: ServerResponse,
     url: URL,
     route: Route,
+    /** JSON Patches of mutating webhooks for a write (see the `mutate` fault). */
+    mutations: unknown[][] = [],
   ): Promise<void> {
     if (route.kind === 'nonResource') {
       this.serveNonResource(request, response, route.path);
@@ -294,6 +296,7 @@ export class ApiRouter {
       subresource,
       fieldValidation: fieldValidation(query),
       warnings,
+      mutations,
     };
     switch (route.verb) {
       case 'get': {

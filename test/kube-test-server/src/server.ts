@@ -274,7 +274,7 @@ class TestServer implements KubeTestServer {
         throw routeError;
       }
       this.auth.authorize(access, route);
-      await this.router.handle(request, response, url, route);
+      await this.router.handle(request, response, url, route, fault.mutations);
     } catch (error) {
       this.sendError(response, error);
     }

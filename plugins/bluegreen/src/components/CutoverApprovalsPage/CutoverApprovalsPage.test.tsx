@@ -73,6 +73,10 @@ async function renderPage(api: Partial<BlueGreenApi>) {
   return full;
 }
 
+// Paging through 1,000 requests renders many tables; two cores shared with other suites make it
+// slower than Jest's 5 s default.
+jest.setTimeout(20_000);
+
 describe('CutoverApprovalsContent', () => {
   it('lists what the user can approve, a page at a time, with a link to the tab', async () => {
     const open = requests(1000);
