@@ -450,6 +450,11 @@ export interface RolloutStep {
    * promote); `failed`: a gate failed or data stayed missing; `aborted`: someone aborted it.
    */
   verdict: 'watching' | 'passed' | 'failed' | 'aborted';
+  /**
+   * False when the routes the cluster stored after the write do not show `weights` (a mutating
+   * admission webhook or a controller changed them): the rollout then rolls back.
+   */
+  verified?: boolean;
 }
 
 /**

@@ -590,7 +590,7 @@ export class CutoverService {
         plannedOn,
       );
       if (!result.outcome.verified) {
-        result.outcome.message += ` The state read back does not show the requested split on every shared host: check the Blue/Green tab.`;
+        result.outcome.message += ` The routes the cluster stored do not show the requested split on every shared host: something changed them on the way in (a mutating admission webhook, or a controller that owns them). Check the Blue/Green tab.`;
       }
     }
     return result;
@@ -636,6 +636,7 @@ export class CutoverService {
             },
             cutover,
             new Date(),
+            result.outcome.verified !== false,
           )
         : undefined;
     const ended = await this.options.store.transition(

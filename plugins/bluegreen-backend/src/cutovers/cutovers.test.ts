@@ -496,6 +496,31 @@ describe('cutovers against the Kubernetes API test server', () => {
       expect(await writes()).toBe(1); // the test's own patch only
     });
 
+    it('a mutating webhook changes the weights on the way in: applied, not verified, saying so', async () => {
+      const cutover = await requestSwitch('faultmutated');
+      kube.injectFault({
+        type: 'mutate',
+        verb: 'patch',
+        path: 'virtualservices/svc-1$',
+        patch: [
+          { op: 'replace', path: '/spec/http/0/route/0/weight', value: 50 },
+          { op: 'replace', path: '/spec/http/0/route/1/weight', value: 50 },
+        ],
+      });
+      const res = await backend
+        .as('bob')
+        .post(`/cutovers/${cutover.id}/approve`);
+      expect(res.body.status).toBe('applied');
+      expect(res.body.outcome.verified).toBe(false);
+      expect(res.body.outcome.message).toMatch(
+        /The routes the cluster stored do not show the requested split on every shared host: something changed them on the way in \(a mutating admission webhook, or a controller that owns them\)\. Check the Blue\/Green tab\.$/,
+      );
+      expect(weightsOf(await readVs(kube, 'faultmutated', 'svc-1'))).toEqual({
+        blue: 50,
+        green: 50,
+      });
+    });
+
     it('a failure on the second of two objects: the first is reverted with its own tested patch', async () => {
       const before = [
         await readVs(kube, 'twotier', 'svc-1'),

@@ -202,6 +202,23 @@ export class RolloutEngine {
       return;
     }
     const state = record.cutover.rollout;
+    const step = state.history[state.current];
+    if (step.verified === false) {
+      const claimed = await this.claim(record, now);
+      if (!claimed) return;
+      await this.rollBack(
+        claimed,
+        engineState(state),
+        'failed',
+        PLUGIN_ACTOR,
+        `Step ${step.index + 1} (${percentWords(
+          step.weights,
+        )}) was written, but the routes the cluster stored do not show it: something changed them on the way in (a mutating admission webhook, or a controller that owns them), and the gates would measure a split nobody chose.`,
+        undefined,
+        { routesAsStored: true },
+      );
+      return;
+    }
     if (state.abortRequestedBy) {
       const claimed = await this.claim(record, now);
       if (!claimed) return;
@@ -263,7 +280,6 @@ export class RolloutEngine {
     if (state.paused) {
       return;
     }
-    const step = state.history[state.current];
     if (state.promoteRequestedBy && step.verdict === 'passed') {
       const claimed = await this.claim(record, now);
       if (!claimed) return;
@@ -560,6 +576,7 @@ export class RolloutEngine {
       appliedBy: by,
       evaluations: [],
       verdict: 'watching',
+      verified: result.outcome.verified !== false,
     };
     await this.write(
       record,
@@ -572,7 +589,7 @@ export class RolloutEngine {
           history: [...state.history, step],
         },
         routes: withStepRoutes(record.routes, plan.changes),
-        dueAt: next,
+        dueAt: step.verified ? next : now,
         handled,
       },
       {
@@ -583,6 +600,11 @@ export class RolloutEngine {
         outcome: result.outcome,
       },
     );
+    if (!step.verified) {
+      // Rolled back now, not a tick later: its gates would measure a split nobody chose.
+      const recorded = await this.options.store.getRollout(cutover.id);
+      if (recorded) await this.process(recorded, now);
+    }
   }
 
   /** The last step held through its interval: the cutover is applied. */
@@ -617,6 +639,10 @@ export class RolloutEngine {
     actor: string,
     why: string,
     handled?: RolloutWrite['handled'],
+    options: {
+      /** The last step's routes are restored from what the cluster stored, not what was sent. */
+      routesAsStored?: boolean;
+    } = {},
   ) {
     const { cutover } = record;
     const final = withCurrentStep(
@@ -630,10 +656,13 @@ export class RolloutEngine {
       cutover.plan.clusters,
       { fresh: true },
     );
+    const routes = options.routesAsStored
+      ? routesReadBack(record.routes, inputs)
+      : record.routes;
     const plan = planRollback(
       {
         id: cutover.id,
-        plan: snapshotPlan(record.routes, cutover.plan.clusters),
+        plan: snapshotPlan(routes, cutover.plan.clusters),
       },
       inputs,
     );
@@ -671,7 +700,7 @@ export class RolloutEngine {
         objects: result?.objects,
         rollout: {
           state: final,
-          routes: record.routes,
+          routes,
           dueAt: null,
           handled,
           expectedRevision: record.revision,

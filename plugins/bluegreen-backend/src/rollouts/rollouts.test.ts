@@ -528,6 +528,87 @@ describe('progressive rollouts against a real Prometheus', () => {
     }
   });
 
+  describe('a step the cluster stores with other weights (a mutating admission webhook) rolls back at once, to exactly the snapshot', () => {
+    /** The next write of progressive-app's route is stored at blue 90 / green 10. */
+    const mutateNextWrite = () =>
+      stack.kube.injectFault({
+        type: 'mutate',
+        verb: 'patch',
+        path: 'virtualservices/progressive-app$',
+        count: 1,
+        patch: [
+          { op: 'replace', path: '/spec/http/0/route/0/weight', value: 90 },
+          { op: 'replace', path: '/spec/http/0/route/1/weight', value: 10 },
+        ],
+      });
+    const notShown = (step: string) =>
+      new RegExp(
+        `^Step ${step} was written, but the routes the cluster stored do not show it: something changed them on the way in \\(a mutating admission webhook, or a controller that owns them\\), and the gates would measure a split nobody chose\\. The routes are back as they were before the rollout\\.$`,
+      );
+    afterEach(() => stack.kube.clearFaults());
+
+    it('a later step, written by the engine', async () => {
+      const started = await rollOut(backend, {
+        steps: [50, 100],
+        intervalSeconds: INTERVAL,
+      });
+      mutateNextWrite();
+      const done = await until(started.id, ended);
+      expect(done.status).toBe('rolled-back');
+      expect((await vs()).spec).toEqual(snapshot);
+      const history = done.rollout!.history;
+      expect(
+        history.map(s => [s.weights.green, s.verified, s.verdict]),
+      ).toEqual([
+        [50, true, 'passed'],
+        [100, false, 'failed'],
+      ]);
+      // In the same tick as the write, not an interval later.
+      expect(
+        Date.parse(done.updatedAt) - Date.parse(history[1].appliedAt),
+      ).toBeLessThan(INTERVAL * 1000);
+      expect(done.outcome?.message).toMatch(
+        notShown('2 \\(green 100%, blue 0%\\)'),
+      );
+      const events = await rolloutEvents(backend, started.id);
+      expect(
+        events.map((e: any) => [e.type, e.outcome?.verified]).slice(-2),
+      ).toEqual([
+        ['step', false],
+        ['rolled-back', true],
+      ]);
+    });
+
+    it('the first step, written on approval', async () => {
+      const requested = await backend.requestCutover('alice', {
+        entityRef: ENTITY,
+        action: {
+          action: 'progressive',
+          colour: 'green',
+          steps: [50, 100],
+          intervalSeconds: INTERVAL,
+        },
+        reason: 'green 1.1.0',
+      });
+      mutateNextWrite();
+      const approved = await backend
+        .as('bob')
+        .post(`/cutovers/${requested.id}/approve`);
+      expect(approved.body.status).toBe('progressing');
+      expect(approved.body.outcome.verified).toBe(false);
+      expect(approved.body.rollout.history[0].verified).toBe(false);
+      const done = await until(requested.id, ended);
+      expect(done.status).toBe('rolled-back');
+      expect((await vs()).spec).toEqual(snapshot);
+      expect(done.rollout!.history.map(s => [s.verified, s.verdict])).toEqual([
+        [false, 'failed'],
+      ]);
+      expect(done.outcome?.message).toMatch(
+        notShown('1 \\(green 50%, blue 50%\\)'),
+      );
+    });
+  });
+
   // Last: the rest of the file needs Prometheus.
   it('Prometheus stopped mid-rollout: no step advances, then the policy rolls back', async () => {
     const started = await rollOut(backend, {

@@ -117,6 +117,8 @@ export function initialRollout(
     requestedBy: string;
   },
   now: Date,
+  /** Whether the routes the cluster stored show the first step: if not, it is rolled back now. */
+  verified = true,
 ): RolloutWrite {
   const nextEvaluation = new Date(
     now.getTime() + settings.intervalSeconds * 1000,
@@ -142,10 +144,11 @@ export function initialRollout(
             cutover.requestedBy,
           evaluations: [],
           verdict: 'watching',
+          verified,
         },
       ],
     },
     routes: withStepRoutes([], cutover.plan.changes),
-    dueAt: nextEvaluation,
+    dueAt: verified ? nextEvaluation : now,
   };
 }

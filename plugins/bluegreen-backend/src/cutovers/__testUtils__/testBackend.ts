@@ -49,6 +49,7 @@ export const GENERATED_NAMESPACES = [
   'faultdrop',
   'faultlate',
   'faultchanged',
+  'faultmutated',
   'badinput',
 ];
 

@@ -146,6 +146,11 @@ export function RolloutStepTimeline(props: {
             {actorName(step.appliedBy)}, <Time at={step.appliedAt} />{' '}
             <Chip size="small" label={STEP_VERDICT_LABELS[step.verdict]} />
           </Typography>
+          {step.verified === false && (
+            <Typography variant="body2" color="error">
+              {ROLLOUT_LABELS.notVerified}
+            </Typography>
+          )}
           {step.evaluations.map(evaluation => (
             <EvaluationTable key={evaluation.at} evaluation={evaluation} />
           ))}

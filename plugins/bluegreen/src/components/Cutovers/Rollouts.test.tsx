@@ -556,4 +556,60 @@ describe('progressive rollouts on the Blue/Green tab', () => {
       within(history).queryByRole('button', { name: 'Abort and roll back' }),
     ).not.toBeInTheDocument();
   });
+  it('says when the cluster stored other weights than a step’s, which rolled it back', async () => {
+    const ended = myappRollout(
+      {
+        status: 'rolled-back',
+        outcome: {
+          message:
+            'Step 2 (v2 30%, v1 70%) was written, but the routes the cluster stored do not show it.',
+        },
+      },
+      {
+        nextEvaluationAt: undefined,
+        history: [
+          myappRollout().rollout.history[0],
+          {
+            ...myappRollout().rollout.history[1],
+            verdict: 'failed',
+            verified: false,
+          },
+        ],
+      },
+    );
+    await render({
+      listCutovers: jest.fn(async query => ({
+        items: query.status ? [] : [ended],
+      })),
+      getCutoverHistory: jest.fn(async () => ({
+        entityRef: MYAPP,
+        events: [
+          cutoverEvent({
+            id: 2,
+            cutoverId: 'r-1',
+            type: 'rolled-back',
+            status: 'rolled-back',
+          }),
+          cutoverEvent({ id: 1, cutoverId: 'r-1', type: 'requested' }),
+        ],
+      })),
+      getRolloutMetrics: jest.fn(async () => myappRolloutMetrics(ended)),
+    });
+    const history = await screen.findByRole('region', { name: 'History' });
+    await user.click(
+      await within(history).findByRole('button', {
+        name: /Progressive rollout to v2/,
+      }),
+    );
+    const steps = await within(history).findByRole('list', {
+      name: 'Steps of the rollout',
+    });
+    const notStored = /The cluster stored other weights than these/;
+    expect(
+      within(steps).getByRole('listitem', { name: 'Step 2 of 4' }),
+    ).toHaveTextContent(notStored);
+    expect(
+      within(steps).getByRole('listitem', { name: 'Step 1 of 4' }),
+    ).not.toHaveTextContent(notStored);
+  });
 });

@@ -45,6 +45,8 @@ export const ROLLOUT_LABELS = {
   stepTimeline: 'Steps of the rollout',
   notYet: 'not reached yet',
   notReached: 'not reached',
+  notVerified:
+    'The cluster stored other weights than these (a mutating admission webhook or a controller changed them): rolled back.',
   evaluation: 'Gates judged',
   gate: 'Gate',
   service: 'Service (version)',
